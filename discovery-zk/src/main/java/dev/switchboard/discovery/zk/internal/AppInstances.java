@@ -1,0 +1,101 @@
+package dev.switchboard.discovery.zk.internal;
+
+import dev.switchboard.rpc.registry.ProviderInstance;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import org.apache.curator.framework.CuratorFramework;
+import org.apache.curator.framework.recipes.cache.ChildData;
+import org.apache.curator.framework.recipes.cache.CuratorCache;
+import org.apache.curator.framework.recipes.cache.CuratorCacheListener;
+import org.apache.curator.utils.ZKPaths;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A cache of one application's instance nodes, shared by every watch of a service the
+ * application provides. Invalid nodes are skipped with a warning (once per node version), never
+ * passed on and never fatal.
+ *
+ * <p>Events are delivered on the registry executor; {@link #instances()} is called there too.
+ */
+final class AppInstances implements AutoCloseable {
+  private static final Logger logger = LoggerFactory.getLogger(AppInstances.class);
+
+  private final String app;
+  private final String parent;
+  private final CuratorCache cache;
+  private volatile boolean initialized;
+  private final Set<String> warned = ConcurrentHashMap.newKeySet();
+  int references; // guarded by the registry executor
+
+  AppInstances(CuratorFramework client, String app, Executor executor, Runnable onChange) {
+    this.app = app;
+    this.parent = RegistryLayout.instances(app);
+    this.cache = CuratorCache.build(client, parent);
+    cache.listenable().addListener(CuratorCacheListener.builder()
+        .afterInitialized()
+        .forAll((type, before, after) -> onChange.run())
+        .forInitialized(() -> {
+          initialized = true;
+          onChange.run();
+        })
+        .build(), executor);
+  }
+
+  void start() {
+    cache.start();
+  }
+
+  boolean initialized() {
+    return initialized;
+  }
+
+  /** Returns the valid instances now cached, each with the zxid that created its node. */
+  List<CachedInstance> instances() {
+    List<CachedInstance> result = new ArrayList<>();
+    cache.stream().forEach(child -> {
+      String path = child.getPath();
+      if (path.equals(parent) || !ZKPaths.getPathAndNode(path).getPath().equals(parent)) {
+        return;
+      }
+      CachedInstance parsed = parse(child);
+      if (parsed != null) {
+        result.add(parsed);
+      }
+    });
+    return result;
+  }
+
+  private CachedInstance parse(ChildData child) {
+    String node = ZKPaths.getNodeFromPath(child.getPath());
+    try {
+      ProviderInstance instance = InstanceCodec.decode(child.getData());
+      if (!instance.instanceId().equals(node)) {
+        throw new InvalidPayloadException("instanceId '" + instance.instanceId()
+            + "' does not match the node name");
+      }
+      if (!instance.application().equals(app)) {
+        throw new InvalidPayloadException("app '" + instance.application()
+            + "' does not match the path's application '" + app + "'");
+      }
+      return new CachedInstance(instance, child.getStat().getCzxid());
+    } catch (InvalidPayloadException e) {
+      long mzxid = child.getStat() == null ? 0 : child.getStat().getMzxid();
+      if (warned.size() < 10_000 && warned.add(child.getPath() + "@" + mzxid)) {
+        logger.warn("Skipping invalid registry node {}: {}", child.getPath(), e.getMessage());
+      }
+      return null;
+    }
+  }
+
+  @Override
+  public void close() {
+    cache.close();
+  }
+
+  /** A valid instance and the zxid of its node's creation (newer registrations win ties). */
+  record CachedInstance(ProviderInstance instance, long czxid) {}
+}

@@ -1,0 +1,201 @@
+package dev.switchboard.discovery.zk.internal;
+
+import dev.switchboard.rpc.registry.ExportedService;
+import dev.switchboard.rpc.registry.ProviderInstance;
+import dev.switchboard.rpc.registry.Registration;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.curator.framework.CuratorFramework;
+import org.apache.curator.framework.api.transaction.CuratorOp;
+import org.apache.zookeeper.CreateMode;
+import org.apache.zookeeper.KeeperException;
+import org.apache.zookeeper.WatchedEvent;
+import org.apache.zookeeper.Watcher;
+import org.apache.zookeeper.data.Stat;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keeps one instance node in ZooKeeper until closed. All ZooKeeper work runs on the registry's
+ * own executor, never on Curator's threads; failures retry forever with jittered exponential
+ * backoff (100 ms to 5 s).
+ *
+ * <p>{@link #ensure()} is idempotent and owner-checked: a node owned by our current session is
+ * left alone (or its data updated), so a reconnect that keeps the session causes no
+ * delete/create flap; a node left by an earlier session of ours is replaced atomically
+ * (multi: delete + create). It runs on start, on every (re)connect, when our node is deleted,
+ * and periodically as a self-check.
+ *
+ * <p>Thread-safe.
+ */
+final class ZkRegistration implements Registration {
+  private static final Logger logger = LoggerFactory.getLogger(ZkRegistration.class);
+  private static final long MIN_BACKOFF_MS = 100;
+  private static final long MAX_BACKOFF_MS = 5_000;
+
+  private final CuratorFramework client;
+  private final ScheduledExecutorService executor;
+  private final Runnable onClose;
+  private final String path;
+  private final Watcher nodeWatcher = this::onNodeEvent;
+  private volatile ProviderInstance instance;
+  private volatile boolean closed;
+  // Only touched on the executor.
+  private long backoffMs = MIN_BACKOFF_MS;
+  private ScheduledFuture<?> retry;
+  private boolean registeredOnce;
+  private final CountDownLatch registered = new CountDownLatch(1);
+
+  ZkRegistration(CuratorFramework client, ScheduledExecutorService executor,
+      ProviderInstance instance, Runnable onClose) {
+    this.client = client;
+    this.executor = executor;
+    this.instance = instance;
+    this.onClose = onClose;
+    this.path = RegistryLayout.instance(instance.application(), instance.instanceId());
+    InstanceCodec.encode(instance); // fail now, not in the background, if it is too large
+  }
+
+  @Override
+  public ProviderInstance instance() {
+    return instance;
+  }
+
+  @Override
+  public void update(ProviderInstance updated) {
+    instance.checkUpdate(updated);
+    InstanceCodec.encode(updated);
+    instance = updated;
+    scheduleEnsure();
+  }
+
+  /** Schedules {@link #ensure()} on the executor. */
+  void scheduleEnsure() {
+    if (!closed) {
+      executor.execute(this::ensure);
+    }
+  }
+
+  private void ensure() {
+    if (closed) {
+      return;
+    }
+    ProviderInstance current = instance;
+    byte[] data = InstanceCodec.encode(current);
+    try {
+      for (ExportedService service : current.services()) {
+        String provider = RegistryLayout.provider(service.name(), current.application());
+        if (client.checkExists().forPath(provider) == null) {
+          try {
+            client.create().creatingParentsIfNeeded().forPath(provider);
+          } catch (KeeperException.NodeExistsException raced) {
+            // another instance of the application created it first
+          }
+        }
+      }
+      long session = client.getZookeeperClient().getZooKeeper().getSessionId();
+      Stat stat = client.checkExists().forPath(path);
+      if (stat == null) {
+        client.create().creatingParentsIfNeeded().withMode(CreateMode.EPHEMERAL)
+            .forPath(path, data);
+        logger.info("Registered {} at {}", current.instanceId(), path);
+      } else if (stat.getEphemeralOwner() == session) {
+        byte[] published = client.getData().forPath(path);
+        if (!Arrays.equals(published, data)) {
+          client.setData().withVersion(stat.getVersion()).forPath(path, data);
+          logger.info("Updated {} ({})", current.instanceId(), current.state());
+        }
+      } else {
+        // Our incarnation id, owned by an earlier session of ours: replace it in one step.
+        List<CuratorOp> replace = List.of(
+            client.transactionOp().delete().withVersion(stat.getVersion()).forPath(path),
+            client.transactionOp().create().withMode(CreateMode.EPHEMERAL).forPath(path, data));
+        client.transaction().forOperations(replace);
+        logger.info("Re-registered {} (replaced the node of expired session 0x{})",
+            current.instanceId(), Long.toHexString(stat.getEphemeralOwner()));
+      }
+      // Watch the node we now own, so a deletion by anyone triggers repair.
+      client.checkExists().usingWatcher(nodeWatcher).forPath(path);
+      registeredOnce = true;
+      registered.countDown();
+      backoffMs = MIN_BACKOFF_MS;
+    } catch (Exception e) {
+      if (closed) {
+        return;
+      }
+      long delay = ThreadLocalRandom.current().nextLong(backoffMs / 2, backoffMs + 1);
+      backoffMs = Math.min(MAX_BACKOFF_MS, backoffMs * 2);
+      if (registeredOnce) {
+        logger.warn("Cannot refresh registration of {} ({}); retrying in {} ms",
+            current.instanceId(), e.toString(), delay);
+      } else {
+        logger.warn("Cannot register {} yet ({}); serving anyway, retrying in {} ms",
+            current.instanceId(), e.toString(), delay);
+      }
+      if (retry != null) {
+        retry.cancel(false);
+      }
+      retry = executor.schedule(this::ensure, delay, TimeUnit.MILLISECONDS);
+    }
+  }
+
+  @Override
+  public boolean awaitRegistered(Duration timeout) throws InterruptedException {
+    return registered.await(timeout.toNanos(), TimeUnit.NANOSECONDS);
+  }
+
+  private void onNodeEvent(WatchedEvent event) {
+    if (event.getType() == Watcher.Event.EventType.NodeDeleted && !closed) {
+      logger.warn("Instance node {} was deleted; registering again", path);
+      scheduleEnsure();
+    }
+  }
+
+  /**
+   * Deletes the node (if our session owns it), waiting up to {@code timeoutMs}; if ZooKeeper is
+   * unreachable the node disappears with the session when the registry closes.
+   */
+  void close(long timeoutMs) {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    Future<?> deletion = executor.submit(() -> {
+      if (retry != null) {
+        retry.cancel(false);
+      }
+      try {
+        Stat stat = client.checkExists().forPath(path);
+        long session = client.getZookeeperClient().getZooKeeper().getSessionId();
+        if (stat != null && stat.getEphemeralOwner() == session) {
+          client.delete().withVersion(stat.getVersion()).forPath(path);
+          logger.info("Deregistered {}", path);
+        }
+      } catch (Exception e) {
+        logger.warn("Cannot deregister {} ({}); it expires with the session", path, e.toString());
+      }
+    });
+    try {
+      deletion.get(timeoutMs, TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (ExecutionException | TimeoutException e) {
+      logger.warn("Deregistration of {} did not finish in {} ms", path, timeoutMs);
+    }
+    onClose.run();
+  }
+
+  @Override
+  public void close() {
+    close(5_000);
+  }
+}

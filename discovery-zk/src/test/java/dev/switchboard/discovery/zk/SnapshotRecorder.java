@@ -1,0 +1,33 @@
+package dev.switchboard.discovery.zk;
+
+import dev.switchboard.rpc.registry.RegistryListener;
+import dev.switchboard.rpc.registry.ServiceInstance;
+import io.grpc.Status;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/** Records what a watch delivers. Thread-safe. */
+final class SnapshotRecorder implements RegistryListener {
+  final List<List<ServiceInstance>> snapshots = new CopyOnWriteArrayList<>();
+  final List<Status> errors = new CopyOnWriteArrayList<>();
+
+  @Override
+  public void onSnapshot(List<ServiceInstance> instances) {
+    snapshots.add(instances);
+  }
+
+  @Override
+  public void onError(Status error) {
+    errors.add(error);
+  }
+
+  /** Returns the latest snapshot, or {@code null} before the first. */
+  List<ServiceInstance> latest() {
+    return snapshots.isEmpty() ? null : snapshots.get(snapshots.size() - 1);
+  }
+
+  List<String> latestIds() {
+    List<ServiceInstance> latest = latest();
+    return latest == null ? null : latest.stream().map(ServiceInstance::instanceId).toList();
+  }
+}

@@ -1,0 +1,30 @@
+package dev.switchboard.examples;
+
+import dev.switchboard.examples.quickstart.GreetingConsumer;
+import dev.switchboard.rpc.RpcClient;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * A Greeter consumer as its own process: discovers the providers registered in a real ZooKeeper,
+ * makes some calls and prints how many each provider served.
+ *
+ * <pre>
+ * java -cp examples/target/switchboard-examples.jar dev.switchboard.examples.ConsumerMain \
+ *     --zk 127.0.0.1:2181 [--calls 600]
+ * </pre>
+ */
+public final class ConsumerMain {
+  private ConsumerMain() {}
+
+  public static void main(String[] argv) {
+    Args args = Args.parse(argv, Set.of("zk", "calls"));
+    int calls = args.getInt("calls", 600, 1, 10_000_000);
+    try (RpcClient client =
+        RpcClient.builder().registry("zk://" + args.get("zk", "127.0.0.1:2181")).build()) {
+      Map<String, Integer> servedBy = client.inject(new GreetingConsumer()).greet(calls);
+      servedBy.forEach((provider, count) ->
+          System.out.printf("%-16s %7d calls (%.1f%%)%n", provider, count, 100.0 * count / calls));
+    }
+  }
+}

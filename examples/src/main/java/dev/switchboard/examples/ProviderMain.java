@@ -1,0 +1,35 @@
+package dev.switchboard.examples;
+
+import dev.switchboard.examples.quickstart.QuickStartGreeter;
+import dev.switchboard.rpc.RpcServer;
+import java.util.Set;
+
+/**
+ * A Greeter provider as its own process, registered in a real ZooKeeper; runs until stopped
+ * (Ctrl-C deregisters, drains and stops it through the shutdown hook).
+ *
+ * <pre>
+ * java -cp examples/target/switchboard-examples.jar dev.switchboard.examples.ProviderMain \
+ *     --zk 127.0.0.1:2181 --name provider-1 --weight 100 [--port 0] [--host 127.0.0.1]
+ * </pre>
+ */
+public final class ProviderMain {
+  private ProviderMain() {}
+
+  public static void main(String[] argv) throws Exception {
+    Args args = Args.parse(argv, Set.of("zk", "name", "weight", "port", "host"));
+    String name = args.get("name", "provider");
+    RpcServer server = RpcServer.builder()
+        .application("greeter")
+        .registry("zk://" + args.get("zk", "127.0.0.1:2181"))
+        .bindAddress(args.get("host", "127.0.0.1"))
+        .port(args.getInt("port", 0, 0, 65_535))
+        .weight(args.getInt("weight", 100, 1, 10_000))
+        .addService(new QuickStartGreeter(name))
+        .build()
+        .start();
+    System.out.printf("%s serving on port %d; registered as %s. Ctrl-C to stop.%n", name,
+        server.port(), server.instance().instanceId());
+    server.awaitTermination();
+  }
+}

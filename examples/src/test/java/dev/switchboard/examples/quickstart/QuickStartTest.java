@@ -1,0 +1,30 @@
+package dev.switchboard.examples.quickstart;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** The README's first command, minus the JVM launch: embedded ZooKeeper, 3 providers, 1:2:3. */
+@Timeout(120)
+class QuickStartTest {
+
+  @Test
+  void splitsCallsOneTwoThree() throws Exception {
+    ByteArrayOutputStream captured = new ByteArrayOutputStream();
+
+    Map<String, Integer> servedBy = QuickStart.run(null, 600,
+        new PrintStream(captured, true, StandardCharsets.UTF_8));
+
+    assertThat(servedBy.get("provider-1")).isBetween(90, 110);
+    assertThat(servedBy.get("provider-2")).isBetween(190, 210);
+    assertThat(servedBy.get("provider-3")).isBetween(290, 310);
+    String output = captured.toString(StandardCharsets.UTF_8);
+    assertThat(output).contains("Started an embedded ZooKeeper", "provider-3",
+        "Shut down cleanly.");
+  }
+}

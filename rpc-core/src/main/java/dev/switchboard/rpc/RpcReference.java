@@ -1,0 +1,47 @@
+package dev.switchboard.rpc;
+
+import java.lang.annotation.Documented;
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
+
+/**
+ * Marks a field that {@link RpcClient#inject(Object)} fills with a generated gRPC stub whose
+ * channel discovers the service's instances from the client's registry.
+ *
+ * <p>The field's type must be a generated blocking, future or async stub:
+ *
+ * <pre>{@code
+ * @RpcReference(deadline = "800ms")
+ * private GreeterGrpc.GreeterBlockingStub greeter;
+ * }</pre>
+ *
+ * <p>Every attribute left at its default falls back to the {@link RpcClient}'s defaults. The
+ * annotation is read once, into a {@link ReferenceConfig}; invalid values fail {@code inject} with
+ * a message naming the field.
+ */
+@Documented
+@Retention(RetentionPolicy.RUNTIME)
+@Target(ElementType.FIELD)
+public @interface RpcReference {
+
+  /**
+   * The registered service name. Empty (the default) means the name in the stub's generated
+   * {@code *Grpc} class, e.g. {@code helloworld.Greeter}.
+   */
+  String service() default "";
+
+  /**
+   * The gRPC load-balancing policy name, e.g. {@code switchboard_weighted_round_robin}. Empty means
+   * the client's default.
+   */
+  String balancer() default "";
+
+  /**
+   * The default deadline for calls that carry none of their own, as {@code 250ms}, {@code 2s},
+   * {@code 1m} or ISO-8601 ({@code PT2S}). Empty means the client's default. A shorter deadline
+   * set by the caller, or inherited from the call being served, always wins.
+   */
+  String deadline() default "";
+}

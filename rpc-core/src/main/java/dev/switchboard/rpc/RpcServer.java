@@ -1,0 +1,421 @@
+package dev.switchboard.rpc;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.switchboard.rpc.internal.HostAddresses;
+import dev.switchboard.rpc.internal.ServiceBinding;
+import dev.switchboard.rpc.registry.ExportedService;
+import dev.switchboard.rpc.registry.Names;
+import dev.switchboard.rpc.registry.ProviderInstance;
+import dev.switchboard.rpc.registry.Registration;
+import dev.switchboard.rpc.registry.Registry;
+import dev.switchboard.rpc.registry.RegistryProviders;
+import io.grpc.Server;
+import io.grpc.ServerServiceDefinition;
+import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
+import io.grpc.netty.NettyServerBuilder;
+import io.grpc.protobuf.services.HealthStatusManager;
+import io.grpc.protobuf.services.ProtoReflectionServiceV1;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Serves {@link RpcService} implementations over gRPC (Netty) and registers the instance in a
+ * registry once it is serving.
+ *
+ * <pre>{@code
+ * RpcServer server = RpcServer.builder()
+ *     .application("greeter")
+ *     .registry("zk://127.0.0.1:2181")
+ *     .addService(new GreeterImpl())
+ *     .build()
+ *     .start();
+ * }</pre>
+ *
+ * <p>Besides the given services it serves the gRPC health service ({@code grpc.health.v1}) and
+ * server reflection. {@link #close()} shuts down in this order: deregister; report NOT_SERVING
+ * to health checks; wait the drain period so that consumers see the instance leave; stop accepting
+ * calls (HTTP/2 GOAWAY) and wait up to the grace period for calls in flight; cancel what is left;
+ * close the registry if the server opened it. A JVM shutdown hook runs the same sequence unless
+ * disabled.
+ *
+ * <p>{@link #start()} returns once the instance is registered. If the registry is unreachable,
+ * it returns after the registration timeout with a warning, serving anyway, and the registry
+ * keeps trying to register in the background (see the registry's documentation).
+ *
+ * <p>Thread-safe.
+ */
+public final class RpcServer implements AutoCloseable {
+  private static final Logger logger = LoggerFactory.getLogger(RpcServer.class);
+
+  private enum State { NEW, STARTED, CLOSED }
+
+  private final Builder config;
+  private final List<ServiceBinding> bindings;
+  private final AtomicReference<State> state = new AtomicReference<>(State.NEW);
+  private final HealthStatusManager health = new HealthStatusManager();
+  private Server server;
+  private Registry registry;
+  private Registration registration;
+  private Thread shutdownHook;
+
+  private RpcServer(Builder config, List<ServiceBinding> bindings) {
+    this.config = config;
+    this.bindings = bindings;
+  }
+
+  /** Returns a new builder. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * Binds the port, starts serving and then registers the instance.
+   *
+   * @return this server
+   * @throws IllegalStateException if already started or closed
+   * @throws UncheckedIOException if the port cannot be bound
+   */
+  public RpcServer start() {
+    if (!state.compareAndSet(State.NEW, State.STARTED)) {
+      throw new IllegalStateException("RpcServer already " + state.get());
+    }
+    NettyServerBuilder netty = NettyServerBuilder
+        .forAddress(new InetSocketAddress(config.bindAddress, config.port))
+        .addService(health.getHealthService())
+        .addService(ProtoReflectionServiceV1.newInstance());
+    for (ServiceBinding binding : bindings) {
+      netty.addService(binding.definition());
+    }
+    try {
+      server = netty.build().start();
+    } catch (IOException e) {
+      state.set(State.CLOSED);
+      throw new UncheckedIOException("cannot bind " + config.bindAddress + ":" + config.port, e);
+    }
+    for (ServiceBinding binding : bindings) {
+      health.setStatus(binding.definition().getServiceDescriptor().getName(),
+          ServingStatus.SERVING);
+    }
+    health.setStatus(HealthStatusManager.SERVICE_NAME_ALL_SERVICES, ServingStatus.SERVING);
+    registerInstance();
+    if (config.shutdownHook) {
+      shutdownHook = new Thread(this::closeFromHook, "switchboard-server-shutdown");
+      Runtime.getRuntime().addShutdownHook(shutdownHook);
+    }
+    logger.info("Serving {} on {}:{}{}", serviceNames(), config.bindAddress, port(),
+        registration == null ? "" : ", registered as " + registration.instance().instanceId());
+    return this;
+  }
+
+  private void registerInstance() {
+    if (config.registry == null && config.registryUri == null) {
+      return;
+    }
+    registry = config.registry != null
+        ? config.registry : RegistryProviders.loadDefault().open(config.registryUri);
+    String host = config.advertisedHost != null
+        ? config.advertisedHost : HostAddresses.advertisedHost(config.bindAddress);
+    int port = port();
+    List<ExportedService> exported = new ArrayList<>();
+    for (ServiceBinding binding : bindings) {
+      exported.add(binding.exported());
+    }
+    registration = registry.register(new ProviderInstance(
+        ProviderInstance.newInstanceId(host, port), config.application, host, port,
+        InstanceState.SERVING, config.clock.instant(), exported));
+    try {
+      if (!registration.awaitRegistered(config.registrationTimeout)) {
+        logger.warn("Not registered in {} after {}: serving anyway; registration continues in"
+            + " the background", registry, config.registrationTimeout);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** Returns the port the server listens on (the bound one when built with port 0). */
+  public int port() {
+    Server running = server;
+    if (running == null) {
+      throw new IllegalStateException("RpcServer not started");
+    }
+    return running.getPort();
+  }
+
+  /** Returns the registry record of this instance, or {@code null} if it registers nowhere. */
+  public ProviderInstance instance() {
+    Registration current = registration;
+    return current == null ? null : current.instance();
+  }
+
+  /** Returns the registration of this instance, or {@code null} if it registers nowhere. */
+  public Registration registration() {
+    return registration;
+  }
+
+  /** Blocks until the server has terminated (after {@link #close()} from another thread). */
+  public void awaitTermination() throws InterruptedException {
+    Server running = server;
+    if (running != null) {
+      running.awaitTermination();
+    }
+  }
+
+  /** Deregisters, drains and stops; see the class documentation for the order. Idempotent. */
+  @Override
+  public void close() {
+    if (shutdownHook != null) {
+      try {
+        Runtime.getRuntime().removeShutdownHook(shutdownHook);
+      } catch (IllegalStateException e) {
+        // the JVM is shutting down: the hook runs (or ran) the same sequence
+      }
+    }
+    shutdown();
+  }
+
+  private void closeFromHook() {
+    shutdown();
+  }
+
+  private void shutdown() {
+    State previous = state.getAndSet(State.CLOSED);
+    if (previous != State.STARTED) {
+      return;
+    }
+    if (registration != null) {
+      registration.close();
+    }
+    health.enterTerminalState();
+    if (registration != null && !config.drainPeriod.isZero()) {
+      try {
+        Thread.sleep(config.drainPeriod.toMillis());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    server.shutdown();
+    try {
+      if (!server.awaitTermination(config.shutdownGrace.toNanos(), TimeUnit.NANOSECONDS)) {
+        logger.warn("Calls still running after the {} grace period; cancelling them",
+            config.shutdownGrace);
+        server.shutdownNow();
+        server.awaitTermination(5, TimeUnit.SECONDS);
+      }
+    } catch (InterruptedException e) {
+      server.shutdownNow();
+      Thread.currentThread().interrupt();
+    }
+    if (registry != null && config.registry == null) {
+      registry.close();
+    }
+    logger.info("Stopped serving {}", serviceNames());
+  }
+
+  private List<String> serviceNames() {
+    List<String> names = new ArrayList<>();
+    for (ServiceBinding binding : bindings) {
+      names.add(binding.exported().name());
+    }
+    return names;
+  }
+
+  /** Builds an {@link RpcServer}; validates every setting as it is given. Not thread-safe. */
+  public static final class Builder {
+    private int port;
+    private String bindAddress = "0.0.0.0";
+    private String advertisedHost;
+    private String registryUri;
+    private Registry registry;
+    private String application;
+    private final List<Object> services = new ArrayList<>();
+    private Duration drainPeriod = Duration.ofSeconds(2);
+    private Duration shutdownGrace = Duration.ofSeconds(10);
+    private boolean shutdownHook = true;
+    private Clock clock = Clock.systemUTC();
+    private Integer weight;
+    private String zone;
+    private Duration registrationTimeout = Duration.ofSeconds(5);
+
+    private Builder() {}
+
+    /**
+     * Sets the weight published for every service of this server, overriding
+     * {@link RpcService#weight()}: weights are usually a deployment decision (a bigger machine, a
+     * canary), not a property of the code.
+     *
+     * @throws IllegalArgumentException if outside {@link ServiceWeights#MIN}..{@link
+     *     ServiceWeights#MAX}
+     */
+    public Builder weight(int weight) {
+      this.weight = ServiceWeights.check(weight, "RpcServer.Builder.weight");
+      return this;
+    }
+
+    /** Sets the zone published for every service of this server, overriding the annotation. */
+    public Builder zone(String zone) {
+      this.zone = requireNonNull(zone, "zone");
+      return this;
+    }
+
+    /** Sets the port to listen on, 0 (the default) for any free port. */
+    public Builder port(int port) {
+      if (port < 0 || port > 65_535) {
+        throw new IllegalArgumentException("port " + port + " is out of range (allowed: 0..65535,"
+            + " 0 for any free port)");
+      }
+      this.port = port;
+      return this;
+    }
+
+    /** Sets the address to listen on; {@code 0.0.0.0} (all interfaces) by default. */
+    public Builder bindAddress(String bindAddress) {
+      this.bindAddress = requireNonNull(bindAddress, "bindAddress");
+      return this;
+    }
+
+    /**
+     * Sets the host consumers connect to. By default: the bind address when it names one, else
+     * the first site-local IPv4 address of this machine.
+     */
+    public Builder advertisedHost(String advertisedHost) {
+      this.advertisedHost = requireNonNull(advertisedHost, "advertisedHost");
+      return this;
+    }
+
+    /**
+     * Sets the registry to register in, by URI, e.g. {@code zk://127.0.0.1:2181} or
+     * {@code memory://test}; the server opens it and closes it on {@link #close()}. Without a
+     * registry the server serves but registers nowhere.
+     */
+    public Builder registry(String registryUri) {
+      this.registryUri = requireNonNull(registryUri, "registryUri");
+      this.registry = null;
+      return this;
+    }
+
+    /** Sets a registry to register in that the caller owns; the server never closes it. */
+    public Builder registry(Registry registry) {
+      this.registry = requireNonNull(registry, "registry");
+      this.registryUri = null;
+      return this;
+    }
+
+    /** Sets the application (cluster) name; required when a registry is set. */
+    public Builder application(String application) {
+      this.application = Names.checkApplicationName(application);
+      return this;
+    }
+
+    /**
+     * Adds a service implementation: a class extending a generated {@code *ImplBase} or
+     * implementing a generated {@code *AsyncService}, usually annotated with {@link RpcService}.
+     *
+     * @throws IllegalArgumentException if it is not a gRPC service or its annotation is invalid
+     */
+    public Builder addService(Object service) {
+      ServiceBinding.of(requireNonNull(service, "service"));
+      services.add(service);
+      return this;
+    }
+
+    /**
+     * Sets how long {@link #close()} waits between deregistering and refusing new calls, so that
+     * consumers see the instance leave first; 2 s by default, zero allowed.
+     */
+    public Builder drainPeriod(Duration drainPeriod) {
+      this.drainPeriod = checkNotNegative(drainPeriod, "drainPeriod");
+      return this;
+    }
+
+    /**
+     * Sets how long {@link #close()} lets calls in flight finish before cancelling them; 10 s by
+     * default, zero allowed.
+     */
+    public Builder shutdownGrace(Duration shutdownGrace) {
+      this.shutdownGrace = checkNotNegative(shutdownGrace, "shutdownGrace");
+      return this;
+    }
+
+    /**
+     * Sets how long {@link #start()} waits for the first registration to succeed; past it, start
+     * returns with a warning and registration goes on in the background. 5 s by default.
+     */
+    public Builder registrationTimeout(Duration timeout) {
+      this.registrationTimeout = checkNotNegative(timeout, "registrationTimeout");
+      return this;
+    }
+
+    /** Sets whether a JVM shutdown hook closes the server; {@code true} by default. */
+    public Builder shutdownHook(boolean enabled) {
+      this.shutdownHook = enabled;
+      return this;
+    }
+
+    /** Sets the clock that stamps the instance's start time; the system clock by default. */
+    public Builder clock(Clock clock) {
+      this.clock = requireNonNull(clock, "clock");
+      return this;
+    }
+
+    /**
+     * Returns a server with these settings, not yet started.
+     *
+     * @throws IllegalStateException if no service was added, a service name repeats, or a
+     *     registry is set without an application name
+     */
+    public RpcServer build() {
+      if (services.isEmpty()) {
+        throw new IllegalStateException("no service added: call addService(...) at least once");
+      }
+      if ((registry != null || registryUri != null) && application == null) {
+        throw new IllegalStateException("application name is required when a registry is set:"
+            + " call application(\"...\")");
+      }
+      List<ServiceBinding> bindings = new ArrayList<>();
+      Set<String> names = new HashSet<>();
+      for (Object service : services) {
+        ServiceBinding binding = ServiceBinding.of(service).withOverrides(weight, zone);
+        ServerServiceDefinition definition = binding.definition();
+        if (!names.add(definition.getServiceDescriptor().getName())) {
+          throw new IllegalStateException("service " + definition.getServiceDescriptor().getName()
+              + " added twice");
+        }
+        bindings.add(binding);
+      }
+      Builder copy = new Builder();
+      copy.port = port;
+      copy.bindAddress = bindAddress;
+      copy.advertisedHost = advertisedHost;
+      copy.registryUri = registryUri;
+      copy.registry = registry;
+      copy.application = application;
+      copy.drainPeriod = drainPeriod;
+      copy.shutdownGrace = shutdownGrace;
+      copy.shutdownHook = shutdownHook;
+      copy.clock = clock;
+      copy.registrationTimeout = registrationTimeout;
+      return new RpcServer(copy, List.copyOf(bindings));
+    }
+
+    private static Duration checkNotNegative(Duration duration, String name) {
+      requireNonNull(duration, name);
+      if (duration.isNegative()) {
+        throw new IllegalArgumentException(name + " " + duration + " is negative (allowed: >= 0)");
+      }
+      return duration;
+    }
+  }
+}

@@ -18,5 +18,20 @@ public final class Balancers {
    */
   public static final String WEIGHTED_ROUND_ROBIN = "switchboard_weighted_round_robin";
 
+  /** Weighted random over the READY instances, O(1) per pick (alias method). */
+  public static final String WEIGHTED_RANDOM = "switchboard_weighted_random";
+
+  /**
+   * Weight-aware consistent hashing (Maglev) with optional bounded load: calls with the same key
+   * go to the same instance while it is READY and, when bounded, not overloaded.
+   */
+  public static final String CONSISTENT_HASH = "switchboard_consistent_hash";
+
+  /** Least-request by the power of two choices, weight-aware. */
+  public static final String LEAST_REQUEST = "switchboard_least_request";
+
+  /** Latency-aware peak EWMA by the power of two choices (Finagle style). */
+  public static final String PEAK_EWMA = "switchboard_peak_ewma";
+
   private Balancers() {}
 }

@@ -1,33 +1,24 @@
 package dev.switchboard.loadbalance;
 
+import dev.switchboard.loadbalance.internal.BalancerConfigs;
 import dev.switchboard.loadbalance.internal.LoadBalancers;
+import dev.switchboard.loadbalance.internal.SwitchboardLoadBalancerProvider;
 import io.grpc.LoadBalancer;
-import io.grpc.LoadBalancerProvider;
-import io.grpc.NameResolver.ConfigOrError;
 import java.util.Map;
 
 /**
  * Provides {@value Balancers#WEIGHTED_ROUND_ROBIN}: smooth weighted round robin over the READY
  * instances by their registry weight, starting at a random point of the schedule so that clients
- * that start together do not all pick the same instance first. It takes no configuration.
+ * that start together do not all pick the same instance first.
+ *
+ * <p>Configuration: {@code {"warmUp": "60s", "warmUpFloor": 0.1}} ramps a new instance's weight
+ * from 10 % to 100 % over its first minute (from its registered start time); both optional.
  *
  * <p>Found by gRPC through {@code META-INF/services/io.grpc.LoadBalancerProvider}. Thread-safe.
  */
-public final class WeightedRoundRobinLoadBalancerProvider extends LoadBalancerProvider {
-
-  @Override
-  public boolean isAvailable() {
-    return true;
-  }
-
-  @Override
-  public int getPriority() {
-    return 5;
-  }
-
-  @Override
-  public String getPolicyName() {
-    return Balancers.WEIGHTED_ROUND_ROBIN;
+public final class WeightedRoundRobinLoadBalancerProvider extends SwitchboardLoadBalancerProvider {
+  public WeightedRoundRobinLoadBalancerProvider() {
+    super(Balancers.WEIGHTED_ROUND_ROBIN);
   }
 
   @Override
@@ -36,7 +27,7 @@ public final class WeightedRoundRobinLoadBalancerProvider extends LoadBalancerPr
   }
 
   @Override
-  public ConfigOrError parseLoadBalancingPolicyConfig(Map<String, ?> rawConfig) {
-    return ConfigOrError.fromConfig(Balancers.WEIGHTED_ROUND_ROBIN);
+  protected Object parse(Map<String, ?> rawConfig) {
+    return BalancerConfigs.weighted(Balancers.WEIGHTED_ROUND_ROBIN, rawConfig);
   }
 }

@@ -5,6 +5,8 @@ import static java.util.Objects.requireNonNull;
 import dev.switchboard.rpc.internal.Durations;
 import dev.switchboard.rpc.registry.Names;
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -21,11 +23,21 @@ public final class ReferenceConfig {
   private final String service;
   private final String balancer;
   private final Duration deadline;
+  private final String hashHeader;
+  private final String hashField;
+  private final double boundedLoadFactor;
+  private final Duration warmUp;
+  private final OutlierDetection outlierDetection;
 
   private ReferenceConfig(Builder builder) {
     this.service = builder.service;
     this.balancer = builder.balancer;
     this.deadline = builder.deadline;
+    this.hashHeader = builder.hashHeader;
+    this.hashField = builder.hashField;
+    this.boundedLoadFactor = builder.boundedLoadFactor;
+    this.warmUp = builder.warmUp;
+    this.outlierDetection = builder.outlierDetection;
   }
 
   /** Returns a config that sets nothing: every value comes from the client or the stub. */
@@ -56,6 +68,21 @@ public final class ReferenceConfig {
       if (!annotation.deadline().isEmpty()) {
         builder.deadline(Durations.parse(annotation.deadline(), "deadline"));
       }
+      if (!annotation.hashHeader().isEmpty()) {
+        builder.hashHeader(annotation.hashHeader());
+      }
+      if (!annotation.hashField().isEmpty()) {
+        builder.hashField(annotation.hashField());
+      }
+      if (annotation.boundedLoadFactor() != 0) {
+        builder.boundedLoadFactor(annotation.boundedLoadFactor());
+      }
+      if (!annotation.warmUp().isEmpty()) {
+        builder.warmUp(Durations.parse(annotation.warmUp(), "warmUp"));
+      }
+      if (annotation.ejectOutliers()) {
+        builder.outlierDetection(OutlierDetection.DEFAULTS);
+      }
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException("@RpcReference on " + where + ": " + e.getMessage(), e);
     }
@@ -77,30 +104,85 @@ public final class ReferenceConfig {
     return Optional.ofNullable(deadline);
   }
 
+  /** Returns the metadata header that carries the hash key, if set. */
+  public Optional<String> hashHeader() {
+    return Optional.ofNullable(hashHeader);
+  }
+
+  /** Returns the request field that carries the hash key, if set. */
+  public Optional<String> hashField() {
+    return Optional.ofNullable(hashField);
+  }
+
+  /** Returns the bounded-load factor, 0 for none. */
+  public double boundedLoadFactor() {
+    return boundedLoadFactor;
+  }
+
+  /** Returns the warm-up window, if set. */
+  public Optional<Duration> warmUp() {
+    return Optional.ofNullable(warmUp);
+  }
+
+  /** Returns the outlier detection settings, if ejection is on. */
+  public Optional<OutlierDetection> outlierDetection() {
+    return Optional.ofNullable(outlierDetection);
+  }
+
+  /**
+   * Returns the balancer's JSON configuration for the settings made here (hash header, bounded
+   * load, warm-up); the balancer validates it.
+   */
+  public Map<String, ?> balancerConfig() {
+    Map<String, Object> config = new LinkedHashMap<>();
+    if (hashHeader != null) {
+      config.put("hashHeader", hashHeader);
+    }
+    if (boundedLoadFactor != 0) {
+      config.put("loadFactor", boundedLoadFactor);
+    }
+    if (warmUp != null) {
+      config.put("warmUp", warmUp.toNanos() / 1e9 + "s");
+    }
+    return Map.copyOf(config);
+  }
+
   /** Returns a builder holding this config's values. */
   public Builder toBuilder() {
     Builder builder = new Builder();
     builder.service = service;
     builder.balancer = balancer;
     builder.deadline = deadline;
+    builder.hashHeader = hashHeader;
+    builder.hashField = hashField;
+    builder.boundedLoadFactor = boundedLoadFactor;
+    builder.warmUp = warmUp;
+    builder.outlierDetection = outlierDetection;
     return builder;
   }
 
   @Override
   public boolean equals(Object other) {
     return other instanceof ReferenceConfig that && Objects.equals(service, that.service)
-        && Objects.equals(balancer, that.balancer) && Objects.equals(deadline, that.deadline);
+        && Objects.equals(balancer, that.balancer) && Objects.equals(deadline, that.deadline)
+        && Objects.equals(hashHeader, that.hashHeader)
+        && Objects.equals(hashField, that.hashField)
+        && boundedLoadFactor == that.boundedLoadFactor && Objects.equals(warmUp, that.warmUp)
+        && Objects.equals(outlierDetection, that.outlierDetection);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(service, balancer, deadline);
+    return Objects.hash(service, balancer, deadline, hashHeader, hashField, boundedLoadFactor,
+        warmUp, outlierDetection);
   }
 
   @Override
   public String toString() {
     return "ReferenceConfig{service=" + service + ", balancer=" + balancer + ", deadline="
-        + deadline + "}";
+        + deadline + ", hashHeader=" + hashHeader + ", hashField=" + hashField
+        + ", boundedLoadFactor=" + boundedLoadFactor + ", warmUp=" + warmUp
+        + ", outlierDetection=" + outlierDetection + "}";
   }
 
   /** Builds a {@link ReferenceConfig}; validates each value as it is set. Not thread-safe. */
@@ -108,8 +190,56 @@ public final class ReferenceConfig {
     private String service;
     private String balancer;
     private Duration deadline;
+    private String hashHeader;
+    private String hashField;
+    private double boundedLoadFactor;
+    private Duration warmUp;
+    private OutlierDetection outlierDetection;
 
     private Builder() {}
+
+    /** Sets the request metadata header whose value is the hash key (consistent hashing). */
+    public Builder hashHeader(String header) {
+      requireNonNull(header, "header");
+      if (!header.matches("[a-z0-9_.\\-]+")) {
+        throw new IllegalArgumentException("hash header '" + header + "' is invalid (allowed:"
+            + " lower-case letters, digits, '_', '.', '-')");
+      }
+      this.hashHeader = header;
+      return this;
+    }
+
+    /** Sets the request field whose value is the hash key (consistent hashing). */
+    public Builder hashField(String field) {
+      requireNonNull(field, "field");
+      if (!field.matches("[A-Za-z_][A-Za-z0-9_]*")) {
+        throw new IllegalArgumentException("hash field '" + field + "' is not a field name");
+      }
+      this.hashField = field;
+      return this;
+    }
+
+    /** Sets the bounded-load factor for consistent hashing: more than 1 (e.g. 1.25). */
+    public Builder boundedLoadFactor(double factor) {
+      if (!(factor > 1) || Double.isInfinite(factor)) {
+        throw new IllegalArgumentException("bounded load factor " + factor
+            + " is out of range (allowed: > 1, e.g. 1.25)");
+      }
+      this.boundedLoadFactor = factor;
+      return this;
+    }
+
+    /** Sets the warm-up window for the weighted balancers; must be positive. */
+    public Builder warmUp(Duration window) {
+      this.warmUp = Durations.checkPositive(requireNonNull(window, "window"), "warmUp");
+      return this;
+    }
+
+    /** Turns on outlier ejection with {@code settings}. */
+    public Builder outlierDetection(OutlierDetection settings) {
+      this.outlierDetection = requireNonNull(settings, "settings");
+      return this;
+    }
 
     /** Sets the registered service name. */
     public Builder service(String service) {

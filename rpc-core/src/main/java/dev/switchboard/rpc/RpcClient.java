@@ -5,13 +5,18 @@ import static java.util.Objects.requireNonNull;
 import dev.switchboard.rpc.internal.DefaultDeadlineInterceptor;
 import dev.switchboard.rpc.internal.Durations;
 import dev.switchboard.rpc.internal.RegistryTarget;
+import dev.switchboard.rpc.internal.RequestFieldHashKeyInterceptor;
 import dev.switchboard.rpc.internal.StubTypes;
 import dev.switchboard.rpc.registry.Registry;
 import dev.switchboard.rpc.registry.RegistryProviders;
 import dev.switchboard.rpc.resolver.RegistryNameResolverProvider;
 import io.grpc.Channel;
+import io.grpc.ClientInterceptor;
+import io.grpc.ClientInterceptors;
+import io.grpc.LoadBalancerProvider;
 import io.grpc.LoadBalancerRegistry;
 import io.grpc.ManagedChannel;
+import io.grpc.NameResolver;
 import io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.AbstractStub;
 import java.lang.reflect.Field;
@@ -36,7 +41,7 @@ import java.util.function.Function;
  * }
  * }</pre>
  *
- * <p>Channels are shared: one per (service, balancer), created on first use, all on one registry
+ * <p>Channels are shared: one per (service, balancer and its settings), created on first use, all on one registry
  * connection. Stubs are cheap; make as many as you like. {@link #close()} shuts the channels down
  * and then closes the registry (if the client opened it).
  *
@@ -146,39 +151,62 @@ public final class RpcClient implements AutoCloseable {
       String where) {
     String service = config.service().orElseGet(() -> StubTypes.serviceName(type, where));
     String balancer = config.balancer().orElse(defaultBalancer);
-    Channel channel = channel(service, balancer, where);
+    Channel channel = channel(new ChannelKey(service, balancer, config.balancerConfig(),
+        config.outlierDetection().orElse(null)), where);
+    // Outermost first: the default deadline; the hash key from the context; from the request
+    // field (unless an explicit key or the configured header already gives one).
+    List<ClientInterceptor> interceptors = new ArrayList<>();
     Duration deadline = config.deadline().orElse(defaultDeadline);
-    S stub = factory.apply(channel);
     if (deadline != null) {
-      @SuppressWarnings("unchecked")
-      S withDeadline = (S) ((AbstractStub<?>) stub)
-          .withInterceptors(new DefaultDeadlineInterceptor(deadline));
-      stub = withDeadline;
+      interceptors.add(new DefaultDeadlineInterceptor(deadline));
     }
-    return stub;
+    interceptors.add(HashKeys.contextInterceptor());
+    config.hashField().ifPresent(field -> interceptors.add(
+        new RequestFieldHashKeyInterceptor(field, config.hashHeader().orElse(null))));
+    // ClientInterceptors.intercept applies the last one first: reverse to keep the order above.
+    java.util.Collections.reverse(interceptors);
+    return factory.apply(ClientInterceptors.intercept(channel, interceptors));
   }
 
   private Channel channel(String service, String balancer, String where) {
+    return channel(new ChannelKey(service, balancer, Map.of(), null), where);
+  }
+
+  private Channel channel(ChannelKey key, String where) {
     if (closed.get()) {
       throw new IllegalStateException("RpcClient is closed");
     }
-    checkBalancer(balancer, where);
-    return channels.computeIfAbsent(new ChannelKey(service, balancer), key ->
-        NettyChannelBuilder.forTarget(RegistryTarget.targetFor(registryUri, key.service()))
+    Map<String, ?> policy = checkBalancer(key.balancer(), key.balancerConfig(), where);
+    if (key.outlierDetection() != null) {
+      policy = key.outlierDetection().wrap(key.balancer(), key.balancerConfig());
+    }
+    Map<String, ?> serviceConfig = Map.of("loadBalancingConfig", List.of(policy));
+    return channels.computeIfAbsent(key, k ->
+        NettyChannelBuilder.forTarget(RegistryTarget.targetFor(registryUri, k.service()))
             .setNameResolverArg(RegistryNameResolverProvider.REGISTRY, registry)
-            .defaultServiceConfig(Map.of(
-                "loadBalancingConfig", List.of(Map.of(key.balancer(), Map.of()))))
+            .defaultServiceConfig(serviceConfig)
             .usePlaintext()
             .build());
   }
 
-  private static void checkBalancer(String balancer, String where) {
-    if (LoadBalancerRegistry.getDefaultRegistry().getProvider(balancer) == null) {
+  /** Checks that {@code balancer} exists and accepts {@code config}; returns its policy entry. */
+  private static Map<String, ?> checkBalancer(String balancer, Map<String, ?> config,
+      String where) {
+    LoadBalancerProvider provider = LoadBalancerRegistry.getDefaultRegistry().getProvider(balancer);
+    if (provider == null) {
       throw new IllegalArgumentException(where + ": balancer '" + balancer + "' is unknown: no"
           + " gRPC LoadBalancerProvider has that policy name (Switchboard's are in"
           + " switchboard-loadbalance, e.g. " + DEFAULT_BALANCER + "; gRPC's include round_robin"
           + " and pick_first)");
     }
+    if (!config.isEmpty()) {
+      NameResolver.ConfigOrError parsed = provider.parseLoadBalancingPolicyConfig(config);
+      if (parsed.getError() != null) {
+        throw new IllegalArgumentException(where + ": balancer '" + balancer
+            + "' rejects its settings: " + parsed.getError().getDescription());
+      }
+    }
+    return Map.of(balancer, config);
   }
 
   /**
@@ -208,7 +236,8 @@ public final class RpcClient implements AutoCloseable {
     }
   }
 
-  private record ChannelKey(String service, String balancer) {}
+  private record ChannelKey(String service, String balancer, Map<String, ?> balancerConfig,
+      OutlierDetection outlierDetection) {}
 
   /** Builds an {@link RpcClient}; validates every setting as it is given. Not thread-safe. */
   public static final class Builder {
@@ -256,7 +285,7 @@ public final class RpcClient implements AutoCloseable {
 
     /** Sets the balancer for references that name none; {@value #DEFAULT_BALANCER} by default. */
     public Builder defaultBalancer(String balancer) {
-      checkBalancer(requireNonNull(balancer, "balancer"), "defaultBalancer");
+      checkBalancer(requireNonNull(balancer, "balancer"), Map.of(), "defaultBalancer");
       this.defaultBalancer = balancer;
       return this;
     }

@@ -44,4 +44,28 @@ public @interface RpcReference {
    * set by the caller, or inherited from the call being served, always wins.
    */
   String deadline() default "";
+
+  /** For consistent hashing: the request metadata header whose value is the hash key. */
+  String hashHeader() default "";
+
+  /**
+   * For consistent hashing: the request field (protobuf field name) whose value is the hash key,
+   * for unary and server-streaming methods.
+   */
+  String hashField() default "";
+
+  /**
+   * For consistent hashing: bound each instance's calls in flight to this factor times its share
+   * (e.g. 1.25); 0 (the default) for no bound.
+   */
+  double boundedLoadFactor() default 0;
+
+  /**
+   * For the weighted balancers: ramp a new instance's weight up over this window from its start
+   * ({@code 60s}); empty for no warm-up.
+   */
+  String warmUp() default "";
+
+  /** Wraps the balancer in gRPC's outlier detection with {@link OutlierDetection#DEFAULTS}. */
+  boolean ejectOutliers() default false;
 }

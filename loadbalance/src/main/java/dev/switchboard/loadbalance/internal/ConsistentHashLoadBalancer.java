@@ -1,0 +1,164 @@
+package dev.switchboard.loadbalance.internal;
+
+import dev.switchboard.loadbalance.select.EndpointLoad;
+import dev.switchboard.loadbalance.select.KeyHash;
+import dev.switchboard.loadbalance.select.MaglevTable;
+import dev.switchboard.rpc.EndpointAttributes;
+import dev.switchboard.rpc.HashKeys;
+import io.grpc.Metadata;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Weight-aware consistent hashing on a {@link MaglevTable}, with optional bounded load.
+ *
+ * <p>The table covers every resolved endpoint, READY or not, so a key keeps its endpoint while
+ * others flap; it is rebuilt only when membership or weights change. A pick walks the table from
+ * the key's slot to the first endpoint that is READY and, with bounded load, below
+ * {@code ⌈c × (inFlight + 1) × weight / totalWeight⌉} calls in flight. The key comes from
+ * {@link HashKeys#CALL_OPTION}, else the configured header; calls without one go to a random
+ * READY endpoint (a warning is logged once per channel).
+ *
+ * <p>Not thread-safe (synchronization context only); pickers are.
+ */
+final class ConsistentHashLoadBalancer extends EndpointListLoadBalancer {
+  private static final Logger logger = Logger.getLogger(ConsistentHashLoadBalancer.class.getName());
+
+  private Metadata.Key<String> header;
+  private double loadFactor;
+  private final AtomicBoolean warnedNoKey = new AtomicBoolean();
+  private final AtomicInteger inFlight = new AtomicInteger();
+  private MaglevTable table;
+  private List<String> tableNames = List.of();
+  private int[] tableWeights = new int[0];
+
+  ConsistentHashLoadBalancer(Helper helper) {
+    super(helper);
+  }
+
+  @Override
+  protected boolean configure(Object config) {
+    if (config instanceof BalancerConfigs.Hash hash
+        && (!java.util.Objects.equals(hash.header(), header) || hash.loadFactor() != loadFactor)) {
+      header = hash.header();
+      loadFactor = hash.loadFactor();
+      return true;
+    }
+    return false;
+  }
+
+  @Override
+  protected SubchannelPicker picker(List<EndpointView> all, List<EndpointView> ready) {
+    List<EndpointView> sorted = new ArrayList<>(all);
+    sorted.sort(Comparator.comparing(EndpointView::name)); // every client builds the same table
+    int n = sorted.size();
+    List<String> names = new ArrayList<>(n);
+    int[] weights = new int[n];
+    for (int i = 0; i < n; i++) {
+      names.add(sorted.get(i).name());
+      weights[i] = EndpointAttributes.weight(sorted.get(i).attributes());
+    }
+    if (table == null || !names.equals(tableNames) || !Arrays.equals(weights, tableWeights)) {
+      table = new MaglevTable(names.toArray(new String[0]), weights);
+      tableNames = names;
+      tableWeights = weights;
+    }
+    PickResult[] results = new PickResult[n];
+    EndpointLoad[] loads = new EndpointLoad[n];
+    double[] capacityShare = new double[n];
+    int[] readyIndexes = new int[ready.size()];
+    long readyWeight = 0;
+    for (int i = 0, r = 0; i < n; i++) {
+      EndpointView endpoint = sorted.get(i);
+      loads[i] = endpoint.load();
+      if (endpoint.ready()) {
+        readyIndexes[r++] = i;
+        readyWeight += weights[i];
+        results[i] = loadFactor > 0
+            ? PickResult.withSubchannel(endpoint.subchannel(),
+                new LoadTracerFactory(endpoint.load(), false, inFlight))
+            : PickResult.withSubchannel(endpoint.subchannel());
+      }
+    }
+    for (int i = 0; i < n; i++) {
+      capacityShare[i] = loadFactor * weights[i] / readyWeight;
+    }
+    return new Picker(table, results, loads, capacityShare, readyIndexes, header, loadFactor > 0,
+        inFlight, warnedNoKey, service());
+  }
+
+  static final class Picker extends SubchannelPicker {
+    private final MaglevTable table;
+    private final PickResult[] results; // null where not READY
+    private final EndpointLoad[] loads;
+    private final double[] capacityShare;
+    private final int[] readyIndexes;
+    private final Metadata.Key<String> header;
+    private final boolean bounded;
+    private final AtomicInteger inFlight;
+    private final AtomicBoolean warnedNoKey;
+    private final String service;
+
+    Picker(MaglevTable table, PickResult[] results, EndpointLoad[] loads,
+        double[] capacityShare, int[] readyIndexes, Metadata.Key<String> header, boolean bounded,
+        AtomicInteger inFlight, AtomicBoolean warnedNoKey, String service) {
+      this.table = table;
+      this.results = results;
+      this.loads = loads;
+      this.capacityShare = capacityShare;
+      this.readyIndexes = readyIndexes;
+      this.header = header;
+      this.bounded = bounded;
+      this.inFlight = inFlight;
+      this.warnedNoKey = warnedNoKey;
+      this.service = service;
+    }
+
+    @Override
+    public PickResult pickSubchannel(PickSubchannelArgs args) {
+      String key = args.getCallOptions().getOption(HashKeys.CALL_OPTION);
+      if (key == null && header != null) {
+        key = args.getHeaders().get(header);
+      }
+      if (key == null) {
+        if (warnedNoKey.compareAndSet(false, true)) {
+          logger.log(Level.WARNING, "Calls to {0} carry no hash key (call option, header"
+              + " or request field): they are spread at random, without affinity", service);
+        }
+        return results[readyIndexes[ThreadLocalRandom.current().nextInt(readyIndexes.length)]];
+      }
+      return results[select(KeyHash.hash(key))];
+    }
+
+    /** Returns the endpoint for a key hash: the first acceptable one from the key's slot on. */
+    int select(long hash) {
+      int start = table.slot(hash);
+      int size = table.size();
+      double total = bounded ? inFlight.get() + 1 : 0;
+      for (int step = 0; step < size; step++) {
+        int index = table.endpointAt(start + step);
+        if (results[index] == null) {
+          continue;
+        }
+        if (bounded && loads[index].inFlight() + 1 > Math.ceil(capacityShare[index] * total)) {
+          continue;
+        }
+        return index;
+      }
+      return readyIndexes[0]; // unreachable while some READY endpoint is at or below average
+    }
+
+    @Override
+    public String toString() {
+      return "ConsistentHashPicker{endpoints=" + results.length + ", table=" + table.size()
+          + ", bounded=" + bounded + "}";
+    }
+  }
+}

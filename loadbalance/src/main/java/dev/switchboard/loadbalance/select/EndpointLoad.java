@@ -1,0 +1,88 @@
+package dev.switchboard.loadbalance.select;
+
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.LongSupplier;
+
+/**
+ * The live load of one endpoint: calls in flight, and a peak-sensitive moving average of round-trip
+ * times (Finagle's peak EWMA). It outlives pickers: balancers keep one per endpoint.
+ *
+ * <p><b>Peak EWMA.</b> A round trip slower than the average replaces it at once (the peak); faster
+ * ones pull it down with weight {@code 1 - e^(-Δt/τ)}, where Δt is the time since the last
+ * update and τ the decay window. So one slow response makes the endpoint look slow immediately,
+ * and it earns its way back over about τ. The cost used to compare endpoints is
+ * {@code ewma × (inFlight + 1)}; an endpoint with no sample yet costs {@code (inFlight + 1)}
+ * times a small default, so new endpoints are tried.
+ *
+ * <p>Thread-safe: counters are atomic; the average is updated under the object's lock, off the
+ * pick path (reads are racy-but-safe volatile reads).
+ */
+public final class EndpointLoad {
+  private final AtomicInteger inFlight = new AtomicInteger();
+  private final LongSupplier nanoClock;
+  private final double decayNanos;
+  private volatile double ewmaNanos;
+  private long lastUpdateNanos;
+
+  /**
+   * Creates a load record whose EWMA decays over {@code decayNanos}, timed by {@code nanoClock}
+   * (e.g. {@code System::nanoTime}; tests inject a fake).
+   */
+  public EndpointLoad(LongSupplier nanoClock, long decayNanos) {
+    this.nanoClock = nanoClock;
+    this.decayNanos = decayNanos;
+  }
+
+  /** Returns the calls in flight. */
+  public int inFlight() {
+    return inFlight.get();
+  }
+
+  /** Records that a call started; returns its start time for {@link #finished}. */
+  public long started() {
+    inFlight.incrementAndGet();
+    return nanoClock.getAsLong();
+  }
+
+  /** Records that a call that {@link #started} at {@code startNanos} finished. */
+  public void finished(long startNanos) {
+    inFlight.decrementAndGet();
+    long now = nanoClock.getAsLong();
+    observe(now - startNanos, now);
+  }
+
+  /** Records a call start without timing (for balancers that only count). */
+  public void increment() {
+    inFlight.incrementAndGet();
+  }
+
+  /** Records a call end without timing. */
+  public void decrement() {
+    inFlight.decrementAndGet();
+  }
+
+  /** Feeds one round-trip time observed at {@code nowNanos}. */
+  public synchronized void observe(long rttNanos, long nowNanos) {
+    double rtt = Math.max(0, rttNanos);
+    double current = ewmaNanos;
+    if (current == 0 || rtt > current) {
+      ewmaNanos = rtt;
+    } else {
+      double elapsed = Math.max(0, nowNanos - lastUpdateNanos);
+      double keep = Math.exp(-elapsed / decayNanos);
+      ewmaNanos = current * keep + rtt * (1 - keep);
+    }
+    lastUpdateNanos = nowNanos;
+  }
+
+  /** Returns the moving average round trip in nanoseconds, 0 before the first sample. */
+  public double ewmaNanos() {
+    return ewmaNanos;
+  }
+
+  /** Returns the peak-EWMA cost: {@code ewma × (inFlight + 1)}. */
+  public double cost(double defaultRttNanos) {
+    double ewma = ewmaNanos;
+    return (ewma == 0 ? defaultRttNanos : ewma) * (inFlight.get() + 1);
+  }
+}

@@ -1,0 +1,43 @@
+package dev.switchboard.loadbalance.select;
+
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * The power of two choices: sample two distinct endpoints at random and take the one with the
+ * lower cost. Nearly as good as scanning all (the load of the busiest endpoint drops from
+ * log n / log log n to log log n), at constant cost per pick.
+ */
+public final class PowerOfTwoChoices {
+
+  /** Scores an endpoint; lower is better. Implementations must not allocate. */
+  @FunctionalInterface
+  public interface Cost {
+    double of(int index);
+  }
+
+  private PowerOfTwoChoices() {}
+
+  /** Returns the cheaper of two distinct random indexes in {@code [0, n)}. */
+  public static int pick(int n, Cost cost) {
+    if (n == 1) {
+      return 0;
+    }
+    ThreadLocalRandom random = ThreadLocalRandom.current();
+    int a = random.nextInt(n);
+    int b = random.nextInt(n - 1);
+    if (b >= a) {
+      b++;
+    }
+    return pick(a, b, cost, random.nextBoolean());
+  }
+
+  /** Returns the cheaper of {@code a} and {@code b}; ties go to {@code a} if {@code preferA}. */
+  public static int pick(int a, int b, Cost cost, boolean preferA) {
+    double costA = cost.of(a);
+    double costB = cost.of(b);
+    if (costA == costB) {
+      return preferA ? a : b;
+    }
+    return costA < costB ? a : b;
+  }
+}

@@ -1,5 +1,6 @@
 package dev.switchboard.loadbalance.internal;
 
+import dev.switchboard.loadbalance.select.BoundedLoad;
 import dev.switchboard.loadbalance.select.EndpointLoad;
 import dev.switchboard.loadbalance.select.KeyHash;
 import dev.switchboard.loadbalance.select.MaglevTable;
@@ -13,6 +14,7 @@ import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntPredicate;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -94,7 +96,7 @@ final class ConsistentHashLoadBalancer extends EndpointListLoadBalancer {
         inFlight, warnedNoKey, service());
   }
 
-  static final class Picker extends SubchannelPicker {
+  static final class Picker extends SubchannelPicker implements IntPredicate {
     private final MaglevTable table;
     private final PickResult[] results; // null where not READY
     private final EndpointLoad[] loads;
@@ -139,20 +141,18 @@ final class ConsistentHashLoadBalancer extends EndpointListLoadBalancer {
 
     /** Returns the endpoint for a key hash: the first acceptable one from the key's slot on. */
     int select(long hash) {
-      int start = table.slot(hash);
-      int size = table.size();
-      double total = bounded ? inFlight.get() + 1 : 0;
-      for (int step = 0; step < size; step++) {
-        int index = table.endpointAt(start + step);
-        if (results[index] == null) {
-          continue;
-        }
-        if (bounded && loads[index].inFlight() + 1 > Math.ceil(capacityShare[index] * total)) {
-          continue;
-        }
-        return index;
+      int index = table.walk(hash, this);
+      return index >= 0 ? index : readyIndexes[0]; // -1 only if no READY endpoint is under cap
+    }
+
+    /** Accepts a READY endpoint that, with bounded load, has room for one more call. */
+    @Override
+    public boolean test(int index) {
+      if (results[index] == null) {
+        return false;
       }
-      return readyIndexes[0]; // unreachable while some READY endpoint is at or below average
+      return !bounded || BoundedLoad.hasRoom(loads[index].inFlight(), inFlight.get(),
+          capacityShare[index]);
     }
 
     @Override

@@ -85,6 +85,23 @@ public final class MaglevTable {
     return table[slot(hash)];
   }
 
+  /**
+   * Returns the first endpoint from {@code hash}'s slot on (walking the table) that
+   * {@code acceptable} accepts, or -1 if none does. The walk visits endpoints in the table's
+   * pseudo-random order, so the keys an unacceptable endpoint sheds spread over the others.
+   */
+  public int walk(long hash, java.util.function.IntPredicate acceptable) {
+    int start = slot(hash);
+    for (int step = 0; step < table.length; step++) {
+      int slot = start + step;
+      int index = table[slot < table.length ? slot : slot - table.length];
+      if (acceptable.test(index)) {
+        return index;
+      }
+    }
+    return -1;
+  }
+
   /** Returns the number of slots. */
   public int size() {
     return table.length;

@@ -1,0 +1,60 @@
+package dev.switchboard.loadbalance.select;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.data.Offset.offset;
+
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+
+class EndpointLoadTest {
+  private final AtomicLong now = new AtomicLong(1_000_000_000L);
+  private final EndpointLoad load = new EndpointLoad(now::get, TimeUnit.SECONDS.toNanos(10));
+
+  private void call(long millis) {
+    long start = load.started();
+    now.addAndGet(TimeUnit.MILLISECONDS.toNanos(millis));
+    load.finished(start);
+  }
+
+  @Test
+  void countsCallsInFlight() {
+    long a = load.started();
+    long b = load.started();
+    assertThat(load.inFlight()).isEqualTo(2);
+    load.finished(a);
+    load.finished(b);
+    assertThat(load.inFlight()).isZero();
+  }
+
+  @Test
+  void aSlowResponseRaisesTheAverageAtOnce() {
+    call(10);
+    assertThat(load.ewmaNanos()).isEqualTo(TimeUnit.MILLISECONDS.toNanos(10));
+
+    call(500);
+
+    assertThat(load.ewmaNanos()).isEqualTo(TimeUnit.MILLISECONDS.toNanos(500));
+  }
+
+  @Test
+  void fastResponsesPullItBackOverTheDecayWindow() {
+    call(500);
+    now.addAndGet(TimeUnit.SECONDS.toNanos(10)); // one window later
+    load.observe(TimeUnit.MILLISECONDS.toNanos(10), now.get());
+
+    // weight kept = e^-1: 500 * 0.368 + 10 * 0.632 = 190 ms
+    assertThat(load.ewmaNanos() / 1e6).isCloseTo(190.3, offset(0.5));
+  }
+
+  @Test
+  void costGrowsWithCallsInFlight() {
+    call(10);
+    double idle = load.cost(1);
+    load.started();
+    load.started();
+
+    assertThat(load.cost(1)).isEqualTo(idle * 3);
+    assertThat(new EndpointLoad(now::get, 1).cost(42)).isEqualTo(42);
+  }
+}

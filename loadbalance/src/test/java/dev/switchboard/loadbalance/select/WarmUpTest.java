@@ -1,0 +1,37 @@
+package dev.switchboard.loadbalance.select;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import java.time.Instant;
+import org.junit.jupiter.api.Test;
+
+class WarmUpTest {
+  private static final Instant START = Instant.parse("2026-11-26T10:00:00Z");
+  private final WarmUp warmUp = new WarmUp(Duration.ofSeconds(100), 0.1);
+
+  @Test
+  void rampsLinearlyFromTheFloorToFullWeight() {
+    assertThat(warmUp.effectiveWeight(100, START, START)).isEqualTo(10);
+    assertThat(warmUp.effectiveWeight(100, START, START.plusSeconds(50))).isEqualTo(55);
+    assertThat(warmUp.effectiveWeight(100, START, START.plusSeconds(100))).isEqualTo(100);
+    assertThat(warmUp.effectiveWeight(100, START, START.plusSeconds(1_000))).isEqualTo(100);
+    assertThat(warmUp.effectiveWeight(1, START, START)).isEqualTo(1);
+    assertThat(warmUp.warming(START, START.plusSeconds(99))).isTrue();
+    assertThat(warmUp.warming(START, START.plusSeconds(100))).isFalse();
+  }
+
+  @Test
+  void clockSkewCountsAsJustStarted() {
+    assertThat(warmUp.effectiveWeight(100, START, START.minusSeconds(30))).isEqualTo(10);
+  }
+
+  @Test
+  void noneLeavesWeightsAlone() {
+    assertThat(WarmUp.NONE.effectiveWeight(70, START, START)).isEqualTo(70);
+    assertThat(WarmUp.NONE.warming(START, START)).isFalse();
+    assertThatThrownBy(() -> new WarmUp(Duration.ofSeconds(1), 0))
+        .hasMessageContaining("floor 0.0 is out of range");
+  }
+}

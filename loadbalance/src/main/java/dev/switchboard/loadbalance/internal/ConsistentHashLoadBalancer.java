@@ -22,8 +22,9 @@ import java.util.logging.Logger;
  * Weight-aware consistent hashing on a {@link MaglevTable}, with optional bounded load.
  *
  * <p>The table covers every resolved endpoint, READY or not, so a key keeps its endpoint while
- * others flap; it is rebuilt only when membership or weights change. A pick walks the table from
- * the key's slot to the first endpoint that is READY and, with bounded load, below
+ * others flap; it is rebuilt only when membership or weights change. A key whose endpoint is
+ * still connecting waits for it (as gRPC's ring_hash does); otherwise the pick walks the table
+ * from the key's slot to the first endpoint that is READY and, with bounded load, below
  * {@code ⌈c × (inFlight + 1) × weight / totalWeight⌉} calls in flight. The key comes from
  * {@link HashKeys#CALL_OPTION}, else the configured header; calls without one go to a random
  * READY endpoint (a warning is logged once per channel).
@@ -57,6 +58,11 @@ final class ConsistentHashLoadBalancer extends EndpointListLoadBalancer {
   }
 
   @Override
+  protected boolean tracksEveryState() {
+    return true;
+  }
+
+  @Override
   protected SubchannelPicker picker(List<EndpointView> all, List<EndpointView> ready) {
     List<EndpointView> sorted = new ArrayList<>(all);
     sorted.sort(Comparator.comparing(EndpointView::name)); // every client builds the same table
@@ -73,6 +79,7 @@ final class ConsistentHashLoadBalancer extends EndpointListLoadBalancer {
       tableWeights = weights;
     }
     PickResult[] results = new PickResult[n];
+    boolean[] connecting = new boolean[n];
     EndpointLoad[] loads = new EndpointLoad[n];
     double[] capacityShare = new double[n];
     int[] readyIndexes = new int[ready.size()];
@@ -80,6 +87,7 @@ final class ConsistentHashLoadBalancer extends EndpointListLoadBalancer {
     for (int i = 0, r = 0; i < n; i++) {
       EndpointView endpoint = sorted.get(i);
       loads[i] = endpoint.load();
+      connecting[i] = endpoint.connecting();
       if (endpoint.ready()) {
         readyIndexes[r++] = i;
         readyWeight += weights[i];
@@ -92,13 +100,14 @@ final class ConsistentHashLoadBalancer extends EndpointListLoadBalancer {
     for (int i = 0; i < n; i++) {
       capacityShare[i] = loadFactor * weights[i] / readyWeight;
     }
-    return new Picker(table, results, loads, capacityShare, readyIndexes, header, loadFactor > 0,
-        inFlight, warnedNoKey, service());
+    return new Picker(table, results, connecting, loads, capacityShare, readyIndexes, header,
+        loadFactor > 0, inFlight, warnedNoKey, service());
   }
 
   static final class Picker extends SubchannelPicker implements IntPredicate {
     private final MaglevTable table;
     private final PickResult[] results; // null where not READY
+    private final boolean[] connecting;
     private final EndpointLoad[] loads;
     private final double[] capacityShare;
     private final int[] readyIndexes;
@@ -108,11 +117,12 @@ final class ConsistentHashLoadBalancer extends EndpointListLoadBalancer {
     private final AtomicBoolean warnedNoKey;
     private final String service;
 
-    Picker(MaglevTable table, PickResult[] results, EndpointLoad[] loads,
+    Picker(MaglevTable table, PickResult[] results, boolean[] connecting, EndpointLoad[] loads,
         double[] capacityShare, int[] readyIndexes, Metadata.Key<String> header, boolean bounded,
         AtomicInteger inFlight, AtomicBoolean warnedNoKey, String service) {
       this.table = table;
       this.results = results;
+      this.connecting = connecting;
       this.loads = loads;
       this.capacityShare = capacityShare;
       this.readyIndexes = readyIndexes;
@@ -136,7 +146,13 @@ final class ConsistentHashLoadBalancer extends EndpointListLoadBalancer {
         }
         return results[readyIndexes[ThreadLocalRandom.current().nextInt(readyIndexes.length)]];
       }
-      return results[select(KeyHash.hash(key))];
+      long hash = KeyHash.hash(key);
+      if (connecting[table.lookup(hash)]) {
+        // The key's own instance is still connecting (e.g. the channel just started): wait for
+        // it rather than send the key elsewhere. Failed instances are walked past instead.
+        return PickResult.withNoResult();
+      }
+      return results[select(hash)];
     }
 
     /** Returns the endpoint for a key hash: the first acceptable one from the key's slot on. */

@@ -37,7 +37,7 @@ public abstract class EndpointListLoadBalancer extends LoadBalancer {
   private final Helper helper;
   private final Map<EquivalentAddressGroup, Endpoint> endpoints = new LinkedHashMap<>();
   private ConnectivityState currentState;
-  private List<Subchannel> currentReady = List.of();
+  private List<Object> currentReady = List.of();
   private Status lastError = Status.OK;
   private SynchronizationContext.ScheduledHandle refresh;
 
@@ -54,6 +54,14 @@ public abstract class EndpointListLoadBalancer extends LoadBalancer {
   /** Returns how long the EWMA of a new endpoint's load decays over; 10 s unless overridden. */
   protected long ewmaDecayNanos() {
     return EWMA_DECAY_NANOS;
+  }
+
+  /**
+   * Returns whether the picker must be rebuilt whenever any endpoint's state changes, not only
+   * when the set of READY endpoints does (pickers that treat connecting endpoints specially).
+   */
+  protected boolean tracksEveryState() {
+    return false;
   }
 
   /** Returns the channel helper. */
@@ -191,14 +199,17 @@ public abstract class EndpointListLoadBalancer extends LoadBalancer {
   private void updateBalancingState() {
     List<EndpointView> all = new ArrayList<>(endpoints.size());
     List<EndpointView> ready = new ArrayList<>();
-    List<Subchannel> readySubchannels = new ArrayList<>();
+    List<Object> readySubchannels = new ArrayList<>();
     boolean connecting = false;
+    boolean everyState = tracksEveryState();
     for (Endpoint endpoint : endpoints.values()) {
-      boolean isReady = endpoint.state == ConnectivityState.READY;
       EndpointView view = new EndpointView(endpoint.subchannel, endpoint.attributes,
-          endpoint.name, endpoint.load, isReady);
+          endpoint.name, endpoint.load, endpoint.state);
       all.add(view);
-      if (isReady) {
+      if (everyState) {
+        readySubchannels.add(endpoint.state);
+      }
+      if (view.ready()) {
         ready.add(view);
         readySubchannels.add(endpoint.subchannel);
       } else if (endpoint.state != ConnectivityState.TRANSIENT_FAILURE) {

@@ -2,6 +2,7 @@ package dev.switchboard.loadbalance.internal;
 
 import dev.switchboard.loadbalance.select.EndpointLoad;
 import io.grpc.Attributes;
+import io.grpc.ConnectivityState;
 import io.grpc.LoadBalancer.Subchannel;
 
 /**
@@ -11,7 +12,18 @@ import io.grpc.LoadBalancer.Subchannel;
  * @param attributes the registry's attributes (weight, zone, start time...), as last resolved
  * @param name a stable name: the address, which outlives process restarts
  * @param load the endpoint's live load, kept across pickers
- * @param ready whether the subchannel is READY
+ * @param state the subchannel's state (a failed endpoint stays TRANSIENT_FAILURE until READY)
  */
 public record EndpointView(Subchannel subchannel, Attributes attributes, String name,
-    EndpointLoad load, boolean ready) {}
+    EndpointLoad load, ConnectivityState state) {
+
+  /** Returns whether the subchannel is READY. */
+  public boolean ready() {
+    return state == ConnectivityState.READY;
+  }
+
+  /** Returns whether the subchannel is on its way up: connecting, or idle before any failure. */
+  public boolean connecting() {
+    return state == ConnectivityState.CONNECTING || state == ConnectivityState.IDLE;
+  }
+}

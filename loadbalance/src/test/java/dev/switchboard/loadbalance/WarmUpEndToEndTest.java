@@ -1,0 +1,69 @@
+package dev.switchboard.loadbalance;
+
+import static dev.switchboard.rpc.testing.Greeters.WORLD;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.switchboard.proto.helloworld.GreeterGrpc;
+import dev.switchboard.rpc.ReferenceConfig;
+import dev.switchboard.rpc.RpcClient;
+import dev.switchboard.rpc.RpcServer;
+import dev.switchboard.rpc.testing.Closer;
+import dev.switchboard.rpc.testing.Greeters;
+import dev.switchboard.rpc.testing.TestGreeter;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** Slow start: a freshly started instance gets a small share that grows over the window. */
+@Timeout(60)
+class WarmUpEndToEndTest {
+  private final Closer closer = new Closer();
+
+  @AfterEach
+  void tearDown() throws Exception {
+    closer.close();
+  }
+
+  private RpcServer start(String registry, TestGreeter greeter, Instant startedAt) {
+    return closer.register(RpcServer.builder().application("warm").registry(registry)
+        .bindAddress("127.0.0.1").shutdownHook(false).drainPeriod(Duration.ZERO)
+        .clock(Clock.fixed(startedAt, ZoneOffset.UTC))
+        .addService(greeter).build().start());
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {Balancers.WEIGHTED_ROUND_ROBIN, Balancers.WEIGHTED_RANDOM})
+  void newInstanceStartsAtTheFloor(String balancer) {
+    String registry = "memory://warm-" + balancer;
+    TestGreeter old = new TestGreeter("old");
+    TestGreeter fresh = new TestGreeter("fresh");
+    start(registry, old, Instant.now().minus(Duration.ofHours(1)));
+    start(registry, fresh, Instant.now());
+    RpcClient client = closer.register(RpcClient.builder().registry(registry)
+        .shutdownGrace(Duration.ofMillis(500)).build());
+    GreeterGrpc.GreeterBlockingStub greeter = client.stub(GreeterGrpc::newBlockingStub,
+        ReferenceConfig.builder().balancer(balancer).warmUp(Duration.ofSeconds(100))
+            .deadline(Duration.ofSeconds(10)).build());
+    Greeters.awaitAllServing(greeter, old, fresh);
+
+    for (int i = 0; i < 2_200; i++) {
+      greeter.sayHello(WORLD);
+    }
+
+    // Effective weights 100 and about 10 (floor 10 %): the fresh one gets about 1/11.
+    assertThat(fresh.calls() / 2_200.0).isBetween(0.06, 0.13);
+  }
+
+  @Test
+  void warmUpMustBePositive() {
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+        () -> ReferenceConfig.builder().warmUp(Duration.ZERO))
+        .hasMessageContaining("warmUp: duration PT0S is not positive");
+  }
+}

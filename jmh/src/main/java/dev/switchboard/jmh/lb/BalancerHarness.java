@@ -106,6 +106,13 @@ public final class BalancerHarness {
     scheduler.shutdownNow();
   }
 
+  /** Returns the index of the endpoint a harness subchannel stands for. */
+  public static int indexOf(LoadBalancer.Subchannel subchannel) {
+    byte[] ip = ((InetSocketAddress) subchannel.getAllAddresses().get(0).getAddresses().get(0))
+        .getAddress().getAddress();
+    return (ip[1] & 255) << 16 | (ip[2] & 255) << 8 | (ip[3] & 255);
+  }
+
   /** Pick arguments for a unary call carrying {@code options}. */
   public static LoadBalancer.PickSubchannelArgs args(CallOptions options) {
     Metadata headers = new Metadata();

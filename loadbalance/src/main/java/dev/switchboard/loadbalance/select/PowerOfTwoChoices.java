@@ -22,13 +22,16 @@ public final class PowerOfTwoChoices {
     if (n == 1) {
       return 0;
     }
-    ThreadLocalRandom random = ThreadLocalRandom.current();
-    int a = random.nextInt(n);
-    int b = random.nextInt(n - 1);
+    // One random draw serves both samples and the tie-break: bounded integers by Lemire's
+    // multiply-shift on the two 32-bit halves (bias below n / 2^32); the tie bit is the lowest
+    // bit of the high half, which barely influences the first sample.
+    long bits = ThreadLocalRandom.current().nextLong();
+    int a = (int) (((bits >>> 32) * n) >>> 32);
+    int b = (int) (((bits & 0xffffffffL) * (n - 1)) >>> 32);
     if (b >= a) {
       b++;
     }
-    return pick(a, b, cost, random.nextBoolean());
+    return pick(a, b, cost, (bits & (1L << 32)) != 0);
   }
 
   /** Returns the cheaper of {@code a} and {@code b}; ties go to {@code a} if {@code preferA}. */

@@ -1,7 +1,7 @@
 package dev.switchboard.loadbalance.select;
 
 import java.util.PriorityQueue;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicIntegerArray;
 
 /**
  * Smooth weighted round robin over a fixed set of weighted choices: over every run of
@@ -12,7 +12,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * the same bound).
  *
  * <p>The sequence is computed once, at construction, into a schedule; a pick is one atomic
- * increment and an array read: no lock, no allocation. The counter wraps safely past 2^31 picks.
+ * increment and an array read: no lock, no allocation. The position counters are striped by
+ * thread (one cache line each), so concurrent callers do not contend; they wrap safely past 2^31
+ * picks.
  *
  * <p><b>Schedule.</b> Weights are divided by their greatest common divisor; if their sum still
  * exceeds {@link #MAX_SCHEDULE_LENGTH} they are scaled down proportionally (each stays at least
@@ -28,8 +30,13 @@ public final class SmoothWeightedRoundRobin {
   /** The longest schedule built; larger weight sums are scaled down to fit. */
   public static final int MAX_SCHEDULE_LENGTH = 1 << 16;
 
+  /** Counters striped by thread so that threads do not contend on one cache line. */
+  private static final int STRIPES = 16;
+  /** Ints per stripe: 16 × 4 bytes = one 64-byte cache line. */
+  private static final int PADDING = 16;
+
   private final int[] schedule;
-  private final AtomicInteger next;
+  private final AtomicIntegerArray positions = new AtomicIntegerArray(STRIPES * PADDING);
 
   /**
    * Creates a selector over {@code weights} (each at least 1) whose first pick is at schedule
@@ -38,12 +45,20 @@ public final class SmoothWeightedRoundRobin {
    */
   public SmoothWeightedRoundRobin(int[] weights, int start) {
     this.schedule = schedule(weights);
-    this.next = new AtomicInteger(start);
+    for (int stripe = 0; stripe < STRIPES; stripe++) {
+      // Spread the stripes over the schedule so that threads do not walk it in lock-step.
+      positions.set(stripe * PADDING, start + (int) ((long) stripe * schedule.length / STRIPES));
+    }
   }
 
-  /** Returns the index of the next choice. */
+  /**
+   * Returns the index of the next choice. Each thread advances the position of its stripe, so the
+   * sequence seen by one thread is the smooth schedule, and every stripe cycles through it whole.
+   */
   public int next() {
-    return schedule[Integer.remainderUnsigned(next.getAndIncrement(), schedule.length)];
+    @SuppressWarnings("deprecation") // Thread.threadId() arrives in Java 19; getId() is the same
+    int stripe = ((int) Thread.currentThread().getId() & (STRIPES - 1)) * PADDING;
+    return schedule[Integer.remainderUnsigned(positions.getAndIncrement(stripe), schedule.length)];
   }
 
   /** Returns the length of one full cycle of the schedule. */

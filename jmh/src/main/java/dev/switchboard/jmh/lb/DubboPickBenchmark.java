@@ -93,7 +93,8 @@ public class DubboPickBenchmark {
     return balancer.select(invokers, consumerUrl, invocations[cursor.next++ & (KEYS - 1)]);
   }
 
-  private static final class StandInInvoker implements Invoker<Object> {
+  /** An invoker that only has a URL: all a balancer looks at. */
+  static final class StandInInvoker implements Invoker<Object> {
     private final URL url;
 
     StandInInvoker(URL url) {

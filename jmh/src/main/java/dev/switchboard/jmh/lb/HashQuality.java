@@ -4,24 +4,30 @@ import dev.switchboard.rpc.HashKeys;
 import io.grpc.CallOptions;
 import io.grpc.LoadBalancer;
 import java.lang.reflect.Field;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import org.apache.dubbo.common.URL;
+import org.apache.dubbo.rpc.Invoker;
+import org.apache.dubbo.rpc.RpcInvocation;
+import org.apache.dubbo.rpc.cluster.loadbalance.ConsistentHashLoadBalance;
 
 /**
  * Hash-balancing quality, deterministic (not timed): for N endpoints of equal weight, the
  * max/avg keys per endpoint, and the fraction of keys that move when one endpoint is removed or
  * added (and how many of those moved between endpoints that stayed). Both balancers run through
- * their real pickers: Switchboard's {@code switchboard_consistent_hash} and gRPC's
- * {@code ring_hash_experimental} with its default ring sizes.
+ * their real pickers: Switchboard's {@code switchboard_consistent_hash}, gRPC's
+ * {@code ring_hash_experimental} with its default ring sizes, and Dubbo 3.3's
+ * {@code ConsistentHashLoadBalance} with its defaults (160 virtual nodes per invoker).
  *
  * <pre>
  * java -cp jmh/target/benchmarks.jar dev.switchboard.jmh.lb.HashQuality
  * </pre>
  */
 public final class HashQuality {
-  private static final int KEYS = 200_000;
+  private static final int KEYS = 1_000_000;
 
   private HashQuality() {}
 
@@ -29,7 +35,8 @@ public final class HashQuality {
     System.out.println("| balancer | N | max/avg | removing 1 moves (ideal 1/N) | of which between"
         + " survivors | adding 1 moves (ideal 1/(N+1)) |");
     System.out.println("|---|---|---|---|---|---|");
-    for (String policy : List.of("switchboard_consistent_hash", "ring_hash_experimental")) {
+    for (String policy : List.of("switchboard_consistent_hash", "ring_hash_experimental",
+        "dubbo_consistenthash")) {
       for (int n : new int[] {10, 100, 1000}) {
         int[] owners = owners(policy, n);
         int[] fewer = owners(policy, n - 1);
@@ -62,6 +69,9 @@ public final class HashQuality {
 
   /** Returns, for each key, the index of the endpoint the policy sends it to. */
   private static int[] owners(String policy, int n) throws Exception {
+    if (policy.startsWith("dubbo")) {
+      return dubboOwners(n);
+    }
     int[] weights = new int[n];
     Arrays.fill(weights, 100);
     BalancerHarness harness = new BalancerHarness(policy, Map.of(), weights);
@@ -86,6 +96,30 @@ public final class HashQuality {
     } finally {
       harness.shutdown();
     }
+  }
+
+  /** Dubbo's ConsistentHashLoadBalance (160 virtual nodes, MD5), keyed by the first argument. */
+  private static int[] dubboOwners(int n) {
+    List<Invoker<Object>> invokers = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      invokers.add(new DubboPickBenchmark.StandInInvoker(URL.valueOf("dubbo://10." + (i >> 16 & 255)
+          + "." + (i >> 8 & 255) + "." + (i & 255) + ":20880/bench.Service?interface=bench.Service")));
+    }
+    URL consumer = URL.valueOf("consumer://127.0.0.1/bench.Service?interface=bench.Service");
+    ConsistentHashLoadBalance balancer = new ConsistentHashLoadBalance();
+    Random random = new Random(42);
+    int[] owners = new int[KEYS];
+    for (int k = 0; k < KEYS; k++) {
+      RpcInvocation invocation = new RpcInvocation();
+      invocation.setMethodName("sayHello");
+      invocation.setParameterTypes(new Class<?>[] {String.class});
+      invocation.setArguments(new Object[] {"key-" + random.nextLong()});
+      String host = balancer.select(invokers, consumer, invocation).getUrl().getHost();
+      String[] octets = host.split("\\.");
+      owners[k] = Integer.parseInt(octets[1]) << 16 | Integer.parseInt(octets[2]) << 8
+          | Integer.parseInt(octets[3]);
+    }
+    return owners;
   }
 
   @SuppressWarnings("unchecked")

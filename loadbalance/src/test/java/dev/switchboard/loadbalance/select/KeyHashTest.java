@@ -2,7 +2,8 @@ package dev.switchboard.loadbalance.select;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.charset.StandardCharsets;
+import java.util.HashSet;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class KeyHashTest {
@@ -11,8 +12,8 @@ class KeyHashTest {
   void isStableAcrossRunsAndVersions() {
     // Every client must map a key to the same endpoint: these values must never change.
     assertThat(KeyHash.hash("")).isEqualTo(KeyHash.mix(0xcbf29ce484222325L));
-    assertThat(KeyHash.hash("user-42")).isEqualTo(KeyHash.hash("user-42"));
-    assertThat(KeyHash.hash("abc")).isEqualTo(KeyHash.hash("abc".getBytes(StandardCharsets.US_ASCII)));
+    assertThat(KeyHash.hash("user-42")).isEqualTo(-6_659_360_640_848_290_163L);
+    assertThat(KeyHash.hash("abc")).isEqualTo(KeyHash.hash(new byte[] {'a', 'b', 'c'}));
   }
 
   @Test
@@ -20,5 +21,15 @@ class KeyHashTest {
     long a = KeyHash.hash("user-1");
     long b = KeyHash.hash("user-2");
     assertThat(Long.bitCount(a ^ b)).isBetween(16, 48);
+  }
+
+  @Test
+  void lengthAndOrderMatter() {
+    assertThat(KeyHash.hash("ab")).isNotEqualTo(KeyHash.hash("ba"));
+    Set<Long> seen = new HashSet<>();
+    for (int i = 0; i < 100_000; i++) {
+      seen.add(KeyHash.hash("key-" + i));
+    }
+    assertThat(seen).hasSize(100_000);
   }
 }

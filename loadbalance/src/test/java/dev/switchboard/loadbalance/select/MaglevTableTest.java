@@ -38,8 +38,9 @@ class MaglevTableTest {
     for (int slot = 0; slot < table.size(); slot++) {
       assertThat(table.endpointAt(slot)).isBetween(0, 9);
     }
-    assertThat(new MaglevTable(names(1_000), equalWeights(1_000)).size())
-        .isGreaterThanOrEqualTo(100_000);
+    assertThat(new MaglevTable(names(1_000), equalWeights(1_000)).size()).isEqualTo(1_048_573);
+    // The size does not follow every membership change: 999 and 1,000 endpoints share a size.
+    assertThat(new MaglevTable(names(999), equalWeights(999)).size()).isEqualTo(1_048_573);
   }
 
   @Test
@@ -70,7 +71,7 @@ class MaglevTableTest {
 
   @Test
   void removingOneOfNMovesLittleMoreThanItsKeys() {
-    for (int n : new int[] {10, 100}) {
+    for (int n : new int[] {10, 100, 1_000}) {
       String[] all = names(n);
       String[] owners = owners(new MaglevTable(all, equalWeights(n)));
       String[] fewer = Arrays.copyOf(all, n - 1);
@@ -87,9 +88,12 @@ class MaglevTableTest {
           }
         }
       }
-      assertThat((double) moved / KEYS).as("moved at N=%d", n).isLessThanOrEqualTo(2.0 / n);
+      // Maglev's bound is 2/N up to a few hundred endpoints; at 1,000 (1,048 slots each) it
+      // measures 3/N: the price of a table that fits in cache (see docs/benchmarks.md).
+      double bound = n < 1_000 ? 2.0 / n : 4.0 / n;
+      assertThat((double) moved / KEYS).as("moved at N=%d", n).isLessThanOrEqualTo(bound);
       assertThat((double) survivorsMoved / KEYS).as("survivors' keys moved at N=%d", n)
-          .isLessThanOrEqualTo(1.0 / n);
+          .isLessThanOrEqualTo(bound - 1.0 / n);
     }
   }
 

@@ -28,6 +28,10 @@ public final class ReferenceConfig {
   private final double boundedLoadFactor;
   private final Duration warmUp;
   private final OutlierDetection outlierDetection;
+  private final MethodPolicy methodDefaults;
+  private final Map<String, MethodPolicy> methods;
+  private final Object fallback;
+  private final RetryBudget retryBudget;
 
   private ReferenceConfig(Builder builder) {
     this.service = builder.service;
@@ -38,6 +42,10 @@ public final class ReferenceConfig {
     this.boundedLoadFactor = builder.boundedLoadFactor;
     this.warmUp = builder.warmUp;
     this.outlierDetection = builder.outlierDetection;
+    this.methodDefaults = builder.methodDefaults;
+    this.methods = Map.copyOf(builder.methods);
+    this.fallback = builder.fallback;
+    this.retryBudget = builder.retryBudget;
   }
 
   /** Returns a config that sets nothing: every value comes from the client or the stub. */
@@ -130,6 +138,32 @@ public final class ReferenceConfig {
   }
 
   /**
+   * Returns the policy for every method of the service (its deadline defaulting to
+   * {@link #deadline()}), before per-method overrides.
+   */
+  public MethodPolicy methodDefaults() {
+    if (deadline != null && methodDefaults.deadline().isEmpty()) {
+      return methodDefaults.toBuilder().deadline(deadline).build();
+    }
+    return methodDefaults;
+  }
+
+  /** Returns the per-method policies, by bare method name (e.g. {@code SayHello}). */
+  public Map<String, MethodPolicy> methods() {
+    return methods;
+  }
+
+  /** Returns the fallback object, if any: an implementation of the same gRPC service. */
+  public Optional<Object> fallback() {
+    return Optional.ofNullable(fallback);
+  }
+
+  /** Returns the retry budget of the reference's channel. */
+  public RetryBudget retryBudget() {
+    return retryBudget;
+  }
+
+  /**
    * Returns the balancer's JSON configuration for the settings made here (hash header, bounded
    * load, warm-up); the balancer validates it.
    */
@@ -158,6 +192,10 @@ public final class ReferenceConfig {
     builder.boundedLoadFactor = boundedLoadFactor;
     builder.warmUp = warmUp;
     builder.outlierDetection = outlierDetection;
+    builder.methodDefaults = methodDefaults;
+    builder.methods.putAll(methods);
+    builder.fallback = fallback;
+    builder.retryBudget = retryBudget;
     return builder;
   }
 
@@ -168,13 +206,16 @@ public final class ReferenceConfig {
         && Objects.equals(hashHeader, that.hashHeader)
         && Objects.equals(hashField, that.hashField)
         && boundedLoadFactor == that.boundedLoadFactor && Objects.equals(warmUp, that.warmUp)
-        && Objects.equals(outlierDetection, that.outlierDetection);
+        && Objects.equals(outlierDetection, that.outlierDetection)
+        && methodDefaults.equals(that.methodDefaults) && methods.equals(that.methods)
+        && fallback == that.fallback && retryBudget.equals(that.retryBudget);
   }
 
   @Override
   public int hashCode() {
     return Objects.hash(service, balancer, deadline, hashHeader, hashField, boundedLoadFactor,
-        warmUp, outlierDetection);
+        warmUp, outlierDetection, methodDefaults, methods, System.identityHashCode(fallback),
+        retryBudget);
   }
 
   @Override
@@ -182,7 +223,9 @@ public final class ReferenceConfig {
     return "ReferenceConfig{service=" + service + ", balancer=" + balancer + ", deadline="
         + deadline + ", hashHeader=" + hashHeader + ", hashField=" + hashField
         + ", boundedLoadFactor=" + boundedLoadFactor + ", warmUp=" + warmUp
-        + ", outlierDetection=" + outlierDetection + "}";
+        + ", outlierDetection=" + outlierDetection + ", methodDefaults=" + methodDefaults
+        + ", methods=" + methods + ", fallback=" + fallback + ", retryBudget=" + retryBudget
+        + "}";
   }
 
   /** Builds a {@link ReferenceConfig}; validates each value as it is set. Not thread-safe. */
@@ -195,8 +238,45 @@ public final class ReferenceConfig {
     private double boundedLoadFactor;
     private Duration warmUp;
     private OutlierDetection outlierDetection;
+    private MethodPolicy methodDefaults = MethodPolicy.none();
+    private final Map<String, MethodPolicy> methods = new LinkedHashMap<>();
+    private Object fallback;
+    private RetryBudget retryBudget = RetryBudget.DEFAULT;
 
     private Builder() {}
+
+    /** Sets the policy for every method that has none of its own. */
+    public Builder methodDefaults(MethodPolicy policy) {
+      this.methodDefaults = requireNonNull(policy, "policy");
+      return this;
+    }
+
+    /**
+     * Sets the policy of one method, by its bare name ({@code SayHello}); values it leaves unset
+     * come from {@link #methodDefaults(MethodPolicy)}. Checked against the service when a stub
+     * is created.
+     */
+    public Builder method(String name, MethodPolicy policy) {
+      requireNonNull(name, "name");
+      methods.put(name, requireNonNull(policy, "policy"));
+      return this;
+    }
+
+    /**
+     * Sets the fallback object: an implementation of the same gRPC service (extending its
+     * {@code *ImplBase}) that answers calls failing with a fallback code (see
+     * {@link MethodPolicy#fallbackOn()}). Checked when a stub is created.
+     */
+    public Builder fallback(Object implementation) {
+      this.fallback = requireNonNull(implementation, "implementation");
+      return this;
+    }
+
+    /** Sets the retry budget of the reference's channel; {@link RetryBudget#DEFAULT} by default. */
+    public Builder retryBudget(RetryBudget budget) {
+      this.retryBudget = requireNonNull(budget, "budget");
+      return this;
+    }
 
     /** Sets the request metadata header whose value is the hash key (consistent hashing). */
     public Builder hashHeader(String header) {

@@ -2,14 +2,22 @@ package dev.switchboard.rpc;
 
 import static java.util.Objects.requireNonNull;
 
-import dev.switchboard.rpc.internal.DefaultDeadlineInterceptor;
 import dev.switchboard.rpc.internal.Durations;
+import dev.switchboard.rpc.internal.FallbackInterceptor;
+import dev.switchboard.rpc.internal.FallbackStats;
+import dev.switchboard.rpc.internal.InProcessFallback;
+import dev.switchboard.rpc.internal.MethodPolicies;
+import dev.switchboard.rpc.internal.MethodPolicyInterceptor;
 import dev.switchboard.rpc.internal.RegistryTarget;
 import dev.switchboard.rpc.internal.RequestFieldHashKeyInterceptor;
+import dev.switchboard.rpc.internal.RetryBudgetTracker;
+import dev.switchboard.rpc.internal.ServiceBinding;
 import dev.switchboard.rpc.internal.StubTypes;
 import dev.switchboard.rpc.registry.Registry;
 import dev.switchboard.rpc.registry.RegistryProviders;
 import dev.switchboard.rpc.resolver.RegistryNameResolverProvider;
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import io.grpc.Channel;
 import io.grpc.ClientInterceptor;
 import io.grpc.ClientInterceptors;
@@ -17,6 +25,7 @@ import io.grpc.LoadBalancerProvider;
 import io.grpc.LoadBalancerRegistry;
 import io.grpc.ManagedChannel;
 import io.grpc.NameResolver;
+import io.grpc.ServiceDescriptor;
 import io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.AbstractStub;
 import java.lang.reflect.Field;
@@ -59,6 +68,10 @@ public final class RpcClient implements AutoCloseable {
   private final Duration defaultDeadline;
   private final Duration shutdownGrace;
   private final Map<ChannelKey, ManagedChannel> channels = new ConcurrentHashMap<>();
+  private final Map<ChannelKey, RetryBudgetTracker> budgets = new ConcurrentHashMap<>();
+  private final Map<IdentityKey, InProcessFallback> fallbackServers = new ConcurrentHashMap<>();
+  private final FallbackStats fallbackStats = new FallbackStats(System::nanoTime);
+  private final Cache<FallbackInterceptor.CacheKey, Object> responseCache;
   private final AtomicBoolean closed = new AtomicBoolean();
 
   private RpcClient(Builder builder, Registry registry, boolean ownsRegistry) {
@@ -68,6 +81,10 @@ public final class RpcClient implements AutoCloseable {
     this.defaultBalancer = builder.defaultBalancer;
     this.defaultDeadline = builder.defaultDeadline;
     this.shutdownGrace = builder.shutdownGrace;
+    this.responseCache = Caffeine.newBuilder()
+        .maximumSize(builder.responseCacheSize)
+        .expireAfterWrite(builder.responseCacheTtl)
+        .build();
   }
 
   /** Returns a new builder. */
@@ -150,16 +167,34 @@ public final class RpcClient implements AutoCloseable {
   private <S> S newStub(Function<Channel, S> factory, Class<?> type, ReferenceConfig config,
       String where) {
     String service = config.service().orElseGet(() -> StubTypes.serviceName(type, where));
-    String balancer = config.balancer().orElse(defaultBalancer);
-    Channel channel = channel(new ChannelKey(service, balancer, config.balancerConfig(),
-        config.outlierDetection().orElse(null)), where);
-    // Outermost first: the default deadline; the hash key from the context; from the request
-    // field (unless an explicit key or the configured header already gives one).
-    List<ClientInterceptor> interceptors = new ArrayList<>();
-    Duration deadline = config.deadline().orElse(defaultDeadline);
-    if (deadline != null) {
-      interceptors.add(new DefaultDeadlineInterceptor(deadline));
+    ServiceDescriptor descriptor = StubTypes.serviceDescriptor(type, where);
+    MethodPolicy defaults = config.methodDefaults();
+    if (defaults.deadline().isEmpty() && defaultDeadline != null) {
+      defaults = defaults.toBuilder().deadline(defaultDeadline).build();
     }
+    MethodPolicies policies;
+    try {
+      policies = MethodPolicies.resolve(descriptor, defaults, config.methods(), where);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(e.getMessage(), e);
+    }
+    String balancer = config.balancer().orElse(defaultBalancer);
+    ChannelKey key = new ChannelKey(service, balancer, config.balancerConfig(),
+        config.outlierDetection().orElse(null), policies.methodConfig(descriptor.getName()),
+        config.retryBudget());
+    Channel channel = channel(key, where);
+    RetryBudgetTracker budget = budgets.computeIfAbsent(key,
+        k -> new RetryBudgetTracker(k.retryBudget(), System::nanoTime));
+    // Outermost first: fallback; per-method deadline and attempt record; hash key from the
+    // context; from the request field (unless an explicit key or the header gives one).
+    List<ClientInterceptor> interceptors = new ArrayList<>();
+    Channel fallbackChannel = config.fallback()
+        .map(implementation -> fallbackChannel(implementation, descriptor, where)).orElse(null);
+    if (fallbackChannel != null || policies.any(MethodPolicy::hasFallback)) {
+      interceptors.add(new FallbackInterceptor(policies, fallbackChannel, responseCache,
+          fallbackStats));
+    }
+    interceptors.add(new MethodPolicyInterceptor(policies, budget));
     interceptors.add(HashKeys.contextInterceptor());
     config.hashField().ifPresent(field -> interceptors.add(
         new RequestFieldHashKeyInterceptor(field, config.hashHeader().orElse(null))));
@@ -168,8 +203,28 @@ public final class RpcClient implements AutoCloseable {
     return factory.apply(ClientInterceptors.intercept(channel, interceptors));
   }
 
+  /** Serves {@code implementation} in-process, once, and returns a channel to it. */
+  private Channel fallbackChannel(Object implementation, ServiceDescriptor expected,
+      String where) {
+    ServiceBinding binding;
+    try {
+      binding = ServiceBinding.of(implementation);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(where + ": fallback " + e.getMessage(), e);
+    }
+    String actual = binding.definition().getServiceDescriptor().getName();
+    if (!actual.equals(expected.getName())) {
+      throw new IllegalArgumentException(where + ": fallback object "
+          + implementation.getClass().getName() + " implements " + actual
+          + ", but the reference calls " + expected.getName());
+    }
+    return fallbackServers.computeIfAbsent(new IdentityKey(implementation),
+        k -> InProcessFallback.start(binding.definition())).channel();
+  }
+
   private Channel channel(String service, String balancer, String where) {
-    return channel(new ChannelKey(service, balancer, Map.of(), null), where);
+    return channel(new ChannelKey(service, balancer, Map.of(), null, List.of(),
+        RetryBudget.DEFAULT), where);
   }
 
   private Channel channel(ChannelKey key, String where) {
@@ -180,11 +235,14 @@ public final class RpcClient implements AutoCloseable {
     if (key.outlierDetection() != null) {
       policy = key.outlierDetection().wrap(key.balancer(), key.balancerConfig());
     }
-    Map<String, ?> serviceConfig = Map.of("loadBalancingConfig", List.of(policy));
+    Map<String, ?> serviceConfig = key.methodConfig().isEmpty()
+        ? Map.of("loadBalancingConfig", List.of(policy))
+        : Map.of("loadBalancingConfig", List.of(policy), "methodConfig", key.methodConfig());
     return channels.computeIfAbsent(key, k ->
         NettyChannelBuilder.forTarget(RegistryTarget.targetFor(registryUri, k.service()))
             .setNameResolverArg(RegistryNameResolverProvider.REGISTRY, registry)
             .defaultServiceConfig(serviceConfig)
+            .enableRetry()
             .usePlaintext()
             .build());
   }
@@ -231,13 +289,35 @@ public final class RpcClient implements AutoCloseable {
         Thread.currentThread().interrupt();
       }
     }
+    for (InProcessFallback fallback : fallbackServers.values()) {
+      fallback.close();
+    }
     if (ownsRegistry) {
       registry.close();
     }
   }
 
+  /** Returns how many calls fallbacks have answered, per full method name. */
+  public Map<String, Long> fallbackCounts() {
+    return fallbackStats.counts();
+  }
+
   private record ChannelKey(String service, String balancer, Map<String, ?> balancerConfig,
-      OutlierDetection outlierDetection) {}
+      OutlierDetection outlierDetection, List<Map<String, ?>> methodConfig,
+      RetryBudget retryBudget) {}
+
+  /** Compares by identity: fallback objects need not implement equals. */
+  private record IdentityKey(Object object) {
+    @Override
+    public boolean equals(Object other) {
+      return other instanceof IdentityKey that && that.object == object;
+    }
+
+    @Override
+    public int hashCode() {
+      return System.identityHashCode(object);
+    }
+  }
 
   /** Builds an {@link RpcClient}; validates every setting as it is given. Not thread-safe. */
   public static final class Builder {
@@ -246,8 +326,26 @@ public final class RpcClient implements AutoCloseable {
     private String defaultBalancer = DEFAULT_BALANCER;
     private Duration defaultDeadline;
     private Duration shutdownGrace = Duration.ofSeconds(5);
+    private long responseCacheSize = 10_000;
+    private Duration responseCacheTtl = Duration.ofMinutes(10);
 
     private Builder() {}
+
+    /**
+     * Sizes the cache of last good responses that answers failed calls of cacheable methods:
+     * at most {@code maxEntries} (1..10,000,000; 10,000 by default), each kept {@code ttl}
+     * (positive; 10 min by default).
+     */
+    public Builder responseCache(long maxEntries, Duration ttl) {
+      if (maxEntries < 1 || maxEntries > 10_000_000) {
+        throw new IllegalArgumentException("response cache size " + maxEntries
+            + " is out of range (allowed: 1..10000000)");
+      }
+      this.responseCacheSize = maxEntries;
+      this.responseCacheTtl = Durations.checkPositive(requireNonNull(ttl, "ttl"),
+          "responseCache ttl");
+      return this;
+    }
 
     /**
      * Sets how long {@link #close()} lets calls in flight finish before cancelling them; 5 s by

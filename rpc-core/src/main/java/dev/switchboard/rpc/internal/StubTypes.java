@@ -57,6 +57,17 @@ public final class StubTypes {
     throw notAStub(stubType, where);
   }
 
+  /** Returns the descriptor in the generated {@code *Grpc} class enclosing {@code stubType}. */
+  public static io.grpc.ServiceDescriptor serviceDescriptor(Class<?> stubType, String where) {
+    serviceName(stubType, where);
+    try {
+      return (io.grpc.ServiceDescriptor) stubType.getEnclosingClass()
+          .getMethod("getServiceDescriptor").invoke(null);
+    } catch (ReflectiveOperationException | ClassCastException e) {
+      throw notAStub(stubType, where);
+    }
+  }
+
   /**
    * Returns a factory for {@code stubType} from the static {@code new*Stub(Channel)} method of its
    * generated {@code *Grpc} class.

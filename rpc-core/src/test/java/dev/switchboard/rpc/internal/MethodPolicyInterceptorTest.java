@@ -3,6 +3,10 @@ package dev.switchboard.rpc.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.switchboard.proto.helloworld.GreeterGrpc;
+import dev.switchboard.rpc.CallAttempts;
+import dev.switchboard.rpc.MethodPolicy;
+import dev.switchboard.rpc.RetryBudget;
+import dev.switchboard.rpc.RetryPolicy;
 import io.grpc.CallOptions;
 import io.grpc.Channel;
 import io.grpc.ClientCall;
@@ -10,14 +14,21 @@ import io.grpc.Context;
 import io.grpc.Deadline;
 import io.grpc.MethodDescriptor;
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
-class DefaultDeadlineInterceptorTest {
-  private final DefaultDeadlineInterceptor interceptor =
-      new DefaultDeadlineInterceptor(Duration.ofSeconds(30));
+class MethodPolicyInterceptorTest {
+  private final RetryBudgetTracker budget =
+      new RetryBudgetTracker(RetryBudget.DEFAULT, System::nanoTime);
+  private final MethodPolicyInterceptor interceptor = new MethodPolicyInterceptor(
+      MethodPolicies.resolve(GreeterGrpc.getServiceDescriptor(),
+          MethodPolicy.builder().deadline(Duration.ofSeconds(30)).build(),
+          Map.of("SayHelloStream", MethodPolicy.builder().retry(RetryPolicy.attempts(3)).build()),
+          "test"),
+      budget);
   private CallOptions seen;
 
   private final Channel capturing = new Channel() {
@@ -64,5 +75,16 @@ class DefaultDeadlineInterceptorTest {
 
     // gRPC applies the context deadline itself; the default must not replace it.
     assertThat(seen.getDeadline()).isNull();
+  }
+
+  @Test
+  void onlyRetryingMethodsCarryAnAttemptRecord() {
+    interceptor.interceptCall(GreeterGrpc.getSayHelloMethod(), CallOptions.DEFAULT, capturing);
+    assertThat(seen.getOption(CallAttempts.KEY)).isNull();
+
+    interceptor.interceptCall(GreeterGrpc.getSayHelloStreamMethod(), CallOptions.DEFAULT,
+        capturing);
+    assertThat(seen.getOption(CallAttempts.KEY)).isNotNull();
+    assertThat(seen.getDeadline()).as("the default still applies").isNotNull();
   }
 }

@@ -1,0 +1,238 @@
+package dev.switchboard.rpc.internal;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import dev.switchboard.rpc.Fallbacks;
+import dev.switchboard.rpc.MethodPolicy;
+import io.grpc.Attributes;
+import io.grpc.CallOptions;
+import io.grpc.Channel;
+import io.grpc.ClientCall;
+import io.grpc.ClientInterceptor;
+import io.grpc.ForwardingClientCallListener;
+import io.grpc.Metadata;
+import io.grpc.MethodDescriptor;
+import io.grpc.Status;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.Arrays;
+
+/**
+ * The outermost interceptor: answers a unary or server-streaming call that failed with one of its
+ * method's fallback codes, before any response message arrived, with (in order) the last good
+ * response to an equal request (cacheable methods), the reference's fallback object (called
+ * through the in-process transport, so every stub flavour gets it), or the method's fixed
+ * response. The answer carries {@link Fallbacks#HEADER}; every fallback is counted and logged
+ * (rate-limited). Calls that fail with other codes, or streams that already produced messages,
+ * fail as they did. Immutable; its calls follow {@link ClientCall}'s threading rules.
+ */
+public final class FallbackInterceptor implements ClientInterceptor {
+  private final MethodPolicies policies;
+  private final Channel fallbackObject; // null if none
+  private final Cache<CacheKey, Object> cache;
+  private final FallbackStats stats;
+
+  public FallbackInterceptor(MethodPolicies policies, Channel fallbackObject,
+      Cache<CacheKey, Object> cache, FallbackStats stats) {
+    this.policies = policies;
+    this.fallbackObject = fallbackObject;
+    this.cache = cache;
+    this.stats = stats;
+  }
+
+  @Override
+  public <Q, R> ClientCall<Q, R> interceptCall(
+      MethodDescriptor<Q, R> method, CallOptions options, Channel next) {
+    MethodPolicy policy = policies.of(method);
+    boolean singleRequest = method.getType() == MethodDescriptor.MethodType.UNARY
+        || method.getType() == MethodDescriptor.MethodType.SERVER_STREAMING;
+    if (!singleRequest || (!policy.hasFallback() && fallbackObject == null)) {
+      return next.newCall(method, options);
+    }
+    return new FallbackCall<>(method, options, next.newCall(method, options), policy);
+  }
+
+  /** A request's identity in the response cache: its method and its serialized bytes. */
+  public record CacheKey(String method, byte[] request) {
+    @Override
+    public boolean equals(Object other) {
+      return other instanceof CacheKey that && method.equals(that.method)
+          && Arrays.equals(request, that.request);
+    }
+
+    @Override
+    public int hashCode() {
+      return 31 * method.hashCode() + Arrays.hashCode(request);
+    }
+  }
+
+  private final class FallbackCall<Q, R> extends ClientCall<Q, R> {
+    private final MethodDescriptor<Q, R> method;
+    private final CallOptions options;
+    private final ClientCall<Q, R> delegate;
+    private final MethodPolicy policy;
+    private Listener<R> listener;
+    private Metadata requestHeaders;
+    private Q request;
+    private int requested;
+
+    FallbackCall(MethodDescriptor<Q, R> method, CallOptions options, ClientCall<Q, R> delegate,
+        MethodPolicy policy) {
+      this.method = method;
+      this.options = options;
+      this.delegate = delegate;
+      this.policy = policy;
+    }
+
+    @Override
+    public void start(Listener<R> responseListener, Metadata headers) {
+      listener = responseListener;
+      requestHeaders = new Metadata();
+      requestHeaders.merge(headers);
+      delegate.start(new Watching(responseListener), headers);
+    }
+
+    @Override
+    public void request(int count) {
+      requested += count;
+      delegate.request(count);
+    }
+
+    @Override
+    public void sendMessage(Q message) {
+      request = message;
+      delegate.sendMessage(message);
+    }
+
+    @Override
+    public void halfClose() {
+      delegate.halfClose();
+    }
+
+    @Override
+    public void cancel(String message, Throwable cause) {
+      delegate.cancel(message, cause);
+    }
+
+    @Override
+    public boolean isReady() {
+      return delegate.isReady();
+    }
+
+    @Override
+    public void setMessageCompression(boolean enabled) {
+      delegate.setMessageCompression(enabled);
+    }
+
+    @Override
+    public Attributes getAttributes() {
+      return delegate.getAttributes();
+    }
+
+    private CacheKey cacheKey() {
+      try (InputStream stream = method.getRequestMarshaller().stream(request)) {
+        return new CacheKey(method.getFullMethodName(), stream.readAllBytes());
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+
+    /** Watches the real call; on a qualifying failure, answers from a fallback instead. */
+    private final class Watching extends ForwardingClientCallListener.SimpleForwardingClientCallListener<R> {
+      private boolean headersSent;
+      private boolean messageSeen;
+      private R lastMessage;
+
+      Watching(Listener<R> delegate) {
+        super(delegate);
+      }
+
+      @Override
+      public void onHeaders(Metadata headers) {
+        headersSent = true;
+        super.onHeaders(headers);
+      }
+
+      @Override
+      public void onMessage(R message) {
+        messageSeen = true;
+        lastMessage = message;
+        super.onMessage(message);
+      }
+
+      @Override
+      public void onClose(Status status, Metadata trailers) {
+        if (status.isOk()) {
+          if (policy.cacheable() && lastMessage != null && request != null
+              && method.getType() == MethodDescriptor.MethodType.UNARY) {
+            cache.put(cacheKey(), lastMessage);
+          }
+          super.onClose(status, trailers);
+          return;
+        }
+        if (messageSeen || request == null || !policy.fallbackOn().contains(status.getCode())) {
+          super.onClose(status, trailers);
+          return;
+        }
+        if (policy.cacheable() && method.getType() == MethodDescriptor.MethodType.UNARY) {
+          @SuppressWarnings("unchecked")
+          R cached = (R) cache.getIfPresent(cacheKey());
+          if (cached != null) {
+            answer(Fallbacks.CACHE, cached, status);
+            return;
+          }
+        }
+        if (fallbackObject != null) {
+          stats.record(method.getFullMethodName(), Fallbacks.OBJECT, status);
+          callFallbackObject(status);
+          return;
+        }
+        if (policy.fallbackResponse().isPresent()) {
+          @SuppressWarnings("unchecked")
+          R response = (R) policy.fallbackResponse().get();
+          answer(Fallbacks.DEFAULT, response, status);
+          return;
+        }
+        super.onClose(status, trailers);
+      }
+
+      private Metadata marker(String kind) {
+        Metadata metadata = new Metadata();
+        metadata.put(Fallbacks.HEADER, kind);
+        return metadata;
+      }
+
+      private void answer(String kind, R response, Status failure) {
+        stats.record(method.getFullMethodName(), kind, failure);
+        if (!headersSent) {
+          listener.onHeaders(marker(kind));
+        }
+        listener.onMessage(response);
+        listener.onClose(Status.OK, marker(kind));
+      }
+
+      private void callFallbackObject(Status failure) {
+        ClientCall<Q, R> local = fallbackObject.newCall(method, options);
+        local.start(new ForwardingClientCallListener.SimpleForwardingClientCallListener<R>(
+            listener) {
+          @Override
+          public void onHeaders(Metadata headers) {
+            if (!headersSent) {
+              headers.put(Fallbacks.HEADER, Fallbacks.OBJECT);
+              super.onHeaders(headers);
+            }
+          }
+
+          @Override
+          public void onClose(Status status, Metadata trailers) {
+            trailers.put(Fallbacks.HEADER, Fallbacks.OBJECT);
+            super.onClose(status, trailers);
+          }
+        }, requestHeaders);
+        local.request(Math.max(1, requested));
+        local.sendMessage(request);
+        local.halfClose();
+      }
+    }
+  }
+}

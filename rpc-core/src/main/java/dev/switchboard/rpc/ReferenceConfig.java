@@ -4,11 +4,13 @@ import static java.util.Objects.requireNonNull;
 
 import dev.switchboard.rpc.internal.Durations;
 import dev.switchboard.rpc.registry.Names;
+import io.grpc.Status;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * How a consumer calls one service: which service, with which balancer and default deadline.
@@ -91,10 +93,56 @@ public final class ReferenceConfig {
       if (annotation.ejectOutliers()) {
         builder.outlierDetection(OutlierDetection.DEFAULTS);
       }
+      Set<Status.Code> retryOn = RetryPolicy.codes(annotation.retryOn());
+      if (annotation.maxAttempts() != 1) {
+        builder.methodDefaults(MethodPolicy.builder()
+            .retry(RetryPolicy.attempts(annotation.maxAttempts()).retryingOn(retryOn)).build());
+      }
+      if (annotation.fallback() != Void.class) {
+        builder.fallback(instantiate(annotation.fallback()));
+      }
+      for (RpcMethod method : annotation.methods()) {
+        try {
+          builder.method(method.name(), methodPolicy(method, annotation.maxAttempts(), retryOn));
+        } catch (IllegalArgumentException e) {
+          throw new IllegalArgumentException("method " + method.name() + ": " + e.getMessage(), e);
+        }
+      }
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException("@RpcReference on " + where + ": " + e.getMessage(), e);
     }
     return builder.build();
+  }
+
+  private static MethodPolicy methodPolicy(RpcMethod method, int referenceAttempts,
+      Set<Status.Code> referenceRetryOn) {
+    MethodPolicy.Builder policy = MethodPolicy.builder()
+        .idempotent(method.idempotent())
+        .cacheable(method.cacheable());
+    if (!method.deadline().isEmpty()) {
+      policy.deadline(Durations.parse(method.deadline(), "deadline"));
+    }
+    int attempts = method.maxAttempts() == 0 ? referenceAttempts : method.maxAttempts();
+    Set<Status.Code> retryOn = method.retryOn().length == 0
+        ? referenceRetryOn : RetryPolicy.codes(method.retryOn());
+    if (!method.hedgingDelay().isEmpty()) {
+      policy.hedging(new HedgingPolicy(Math.max(2, attempts),
+          Durations.parse(method.hedgingDelay(), "hedgingDelay")));
+    } else if (attempts != 1) {
+      policy.retry(RetryPolicy.attempts(attempts).retryingOn(retryOn));
+    }
+    return policy.build();
+  }
+
+  private static Object instantiate(Class<?> type) {
+    try {
+      java.lang.reflect.Constructor<?> constructor = type.getDeclaredConstructor();
+      constructor.setAccessible(true);
+      return constructor.newInstance();
+    } catch (ReflectiveOperationException e) {
+      throw new IllegalArgumentException("fallback " + type.getName()
+          + " cannot be created: it needs a no-argument constructor (" + e + ")", e);
+    }
   }
 
   /** Returns the service name, if set. */

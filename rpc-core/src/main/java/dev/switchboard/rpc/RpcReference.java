@@ -68,4 +68,24 @@ public @interface RpcReference {
 
   /** Wraps the balancer in gRPC's outlier detection with {@link OutlierDetection#DEFAULTS}. */
   boolean ejectOutliers() default false;
+
+  /**
+   * Attempts in all for every method, retrying on {@link #retryOn()} with gRPC's default backoff
+   * (50 ms doubling up to 1 s); 1 (the default) for no retry, at most 5. Retries go to instances
+   * not tried yet, within the channel's retry budget.
+   */
+  int maxAttempts() default 1;
+
+  /** The status code names retried (e.g. {@code "UNAVAILABLE"}); UNAVAILABLE by default. */
+  String[] retryOn() default {"UNAVAILABLE"};
+
+  /**
+   * The fallback object's class: an implementation of the same gRPC service with a no-argument
+   * constructor, answering calls that fail with UNAVAILABLE or DEADLINE_EXCEEDED.
+   * {@code Void.class} (the default) for none.
+   */
+  Class<?> fallback() default Void.class;
+
+  /** Per-method policies, overriding the values above for the methods they name. */
+  RpcMethod[] methods() default {};
 }

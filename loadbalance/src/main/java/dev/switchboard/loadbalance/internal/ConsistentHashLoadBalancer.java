@@ -4,6 +4,7 @@ import dev.switchboard.loadbalance.select.BoundedLoad;
 import dev.switchboard.loadbalance.select.EndpointLoad;
 import dev.switchboard.loadbalance.select.KeyHash;
 import dev.switchboard.loadbalance.select.MaglevTable;
+import dev.switchboard.rpc.CallAttempts;
 import dev.switchboard.rpc.EndpointAttributes;
 import dev.switchboard.rpc.HashKeys;
 import io.grpc.Metadata;
@@ -147,12 +148,38 @@ final class ConsistentHashLoadBalancer extends EndpointListLoadBalancer {
         return results[readyIndexes[ThreadLocalRandom.current().nextInt(readyIndexes.length)]];
       }
       long hash = KeyHash.hash(key);
+      CallAttempts attempts = args.getCallOptions().getOption(CallAttempts.KEY);
+      int previous = attempts == null ? 0 : CallAttempts.previousAttempts(args.getHeaders());
+      if (previous > 0) {
+        // A retry or hedge: the next endpoint of the table that this call has not tried.
+        if (!attempts.admit(previous, args.getCallOptions().getDeadline())) {
+          return Failover.REFUSED;
+        }
+        PickResult result = results[selectUntried(hash, attempts)];
+        attempts.record(result.getSubchannel());
+        return result;
+      }
       if (connecting[table.lookup(hash)]) {
         // The key's own instance is still connecting (e.g. the channel just started): wait for
         // it rather than send the key elsewhere. Failed instances are walked past instead.
         return PickResult.withNoResult();
       }
-      return results[select(hash)];
+      PickResult result = results[select(hash)];
+      if (attempts != null) {
+        attempts.record(result.getSubchannel());
+      }
+      return result;
+    }
+
+    private int selectUntried(long hash, CallAttempts attempts) {
+      int start = table.slot(hash);
+      for (int step = 0; step < table.size(); step++) {
+        int index = table.endpointAt(start + step);
+        if (test(index) && !attempts.tried(results[index].getSubchannel())) {
+          return index;
+        }
+      }
+      return select(hash); // every READY endpoint was tried: go round again
     }
 
     /** Returns the endpoint for a key hash: the first acceptable one from the key's slot on. */

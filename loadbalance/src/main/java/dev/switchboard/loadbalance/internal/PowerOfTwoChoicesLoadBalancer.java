@@ -60,7 +60,8 @@ final class PowerOfTwoChoicesLoadBalancer extends EndpointListLoadBalancer {
     return new Picker(results, loads, inverseWeights, latencyAware);
   }
 
-  static final class Picker extends SubchannelPicker implements PowerOfTwoChoices.Cost {
+  static final class Picker extends SubchannelPicker
+      implements PowerOfTwoChoices.Cost, Failover.Chooser {
     private final PickResult[] results;
     private final EndpointLoad[] loads;
     private final double[] inverseWeights;
@@ -82,8 +83,18 @@ final class PowerOfTwoChoicesLoadBalancer extends EndpointListLoadBalancer {
     }
 
     @Override
-    public PickResult pickSubchannel(PickSubchannelArgs args) {
+    public PickResult choose() {
       return results[PowerOfTwoChoices.pick(results.length, this)];
+    }
+
+    @Override
+    public PickResult candidate(int index) {
+      return results[index];
+    }
+
+    @Override
+    public PickResult pickSubchannel(PickSubchannelArgs args) {
+      return Failover.pick(args, this, results.length);
     }
 
     @Override

@@ -44,7 +44,7 @@ final class WeightedRandomLoadBalancer extends EndpointListLoadBalancer {
         new WeightedRandom(WeightedPickers.effectiveWeights(ready, warmUp, now)));
   }
 
-  static final class Picker extends SubchannelPicker {
+  static final class Picker extends SubchannelPicker implements Failover.Chooser {
     private final PickResult[] results;
     private final WeightedRandom selector;
 
@@ -54,8 +54,18 @@ final class WeightedRandomLoadBalancer extends EndpointListLoadBalancer {
     }
 
     @Override
-    public PickResult pickSubchannel(PickSubchannelArgs args) {
+    public PickResult choose() {
       return results[selector.next()];
+    }
+
+    @Override
+    public PickResult candidate(int index) {
+      return results[index];
+    }
+
+    @Override
+    public PickResult pickSubchannel(PickSubchannelArgs args) {
+      return Failover.pick(args, this, results.length);
     }
 
     @Override

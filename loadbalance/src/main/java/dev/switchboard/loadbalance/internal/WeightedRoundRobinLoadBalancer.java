@@ -48,7 +48,7 @@ final class WeightedRoundRobinLoadBalancer extends EndpointListLoadBalancer {
   }
 
   /** Picks by the schedule; one atomic increment per pick, no allocation. */
-  static final class Picker extends SubchannelPicker {
+  static final class Picker extends SubchannelPicker implements Failover.Chooser {
     private final PickResult[] results;
     private final SmoothWeightedRoundRobin selector;
 
@@ -58,8 +58,18 @@ final class WeightedRoundRobinLoadBalancer extends EndpointListLoadBalancer {
     }
 
     @Override
-    public PickResult pickSubchannel(PickSubchannelArgs args) {
+    public PickResult choose() {
       return results[selector.next()];
+    }
+
+    @Override
+    public PickResult candidate(int index) {
+      return results[index];
+    }
+
+    @Override
+    public PickResult pickSubchannel(PickSubchannelArgs args) {
+      return Failover.pick(args, this, results.length);
     }
 
     @Override

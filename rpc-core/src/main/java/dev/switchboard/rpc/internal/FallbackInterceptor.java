@@ -73,8 +73,9 @@ public final class FallbackInterceptor implements ClientInterceptor {
     private final MethodPolicy policy;
     private Listener<R> listener;
     private Metadata requestHeaders;
-    private Q request;
+    private Q request; // guarded by this
     private int requested;
+    private Runnable waitingForRequest; // guarded by this: a fallback that needs the request
 
     FallbackCall(MethodDescriptor<Q, R> method, CallOptions options, ClientCall<Q, R> delegate,
         MethodPolicy policy) {
@@ -100,8 +101,24 @@ public final class FallbackInterceptor implements ClientInterceptor {
 
     @Override
     public void sendMessage(Q message) {
-      request = message;
+      Runnable fallback;
+      synchronized (this) {
+        request = message;
+        fallback = waitingForRequest;
+        waitingForRequest = null;
+      }
+      if (fallback != null) {
+        fallback.run(); // the call failed before its request was even sent
+        return;
+      }
       delegate.sendMessage(message);
+    }
+
+    private synchronized Q requestOrWait(Runnable fallback) {
+      if (request == null) {
+        waitingForRequest = fallback;
+      }
+      return request;
     }
 
     @Override
@@ -170,10 +187,17 @@ public final class FallbackInterceptor implements ClientInterceptor {
           super.onClose(status, trailers);
           return;
         }
-        if (messageSeen || request == null || !policy.fallbackOn().contains(status.getCode())) {
+        if (messageSeen || !policy.fallbackOn().contains(status.getCode())) {
           super.onClose(status, trailers);
           return;
         }
+        if (requestOrWait(() -> fallBack(status, trailers)) == null) {
+          return; // an executor delivered the failure before the caller sent the request
+        }
+        fallBack(status, trailers);
+      }
+
+      private void fallBack(Status status, Metadata trailers) {
         if (policy.cacheable() && method.getType() == MethodDescriptor.MethodType.UNARY) {
           @SuppressWarnings("unchecked")
           R cached = (R) cache.getIfPresent(cacheKey());

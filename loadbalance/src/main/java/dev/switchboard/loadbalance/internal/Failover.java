@@ -1,0 +1,55 @@
+package dev.switchboard.loadbalance.internal;
+
+import dev.switchboard.rpc.CallAttempts;
+import io.grpc.LoadBalancer.PickResult;
+import io.grpc.LoadBalancer.PickSubchannelArgs;
+import io.grpc.Status;
+
+/**
+ * What every Switchboard picker does for calls that carry {@link CallAttempts}: a retry or hedge
+ * (an attempt after the first) must be admitted by the retry budget and the deadline, and goes to
+ * an endpoint the call has not tried when there is one; every attempt's endpoint is recorded.
+ */
+final class Failover {
+  /** The answer to an attempt the budget or the deadline does not admit: fail, do not retry. */
+  static final PickResult REFUSED = PickResult.withDrop(Status.UNAVAILABLE.withDescription(
+      "not retrying: the channel's retry budget is spent or the deadline is too close"));
+
+  /** Makes one choice; pickers implement it so that failover allocates nothing. */
+  interface Chooser {
+    /** Returns the picker's next choice. */
+    PickResult choose();
+
+    /** Returns candidate {@code index} (0 to the candidate count), for a last systematic look. */
+    PickResult candidate(int index);
+  }
+
+  private Failover() {}
+
+  /**
+   * Picks with {@code chooser}; for a retry, up to {@code 2 × candidates} choices and then every
+   * candidate in turn are tried for an endpoint the call has not used.
+   */
+  static PickResult pick(PickSubchannelArgs args, Chooser chooser, int candidates) {
+    CallAttempts attempts = args.getCallOptions().getOption(CallAttempts.KEY);
+    if (attempts == null) {
+      return chooser.choose();
+    }
+    int previous = CallAttempts.previousAttempts(args.getHeaders());
+    if (previous > 0 && !attempts.admit(previous, args.getCallOptions().getDeadline())) {
+      return REFUSED;
+    }
+    PickResult result = chooser.choose();
+    if (previous > 0) {
+      for (int i = 1; i < 2 * candidates && attempts.tried(result.getSubchannel()); i++) {
+        result = chooser.choose();
+      }
+      // Random choosers can keep landing on tried endpoints: look at every one before giving up.
+      for (int i = 0; i < candidates && attempts.tried(result.getSubchannel()); i++) {
+        result = chooser.candidate(i);
+      }
+    }
+    attempts.record(result.getSubchannel());
+    return result;
+  }
+}

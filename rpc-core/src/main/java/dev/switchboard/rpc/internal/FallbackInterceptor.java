@@ -8,6 +8,7 @@ import io.grpc.CallOptions;
 import io.grpc.Channel;
 import io.grpc.ClientCall;
 import io.grpc.ClientInterceptor;
+import io.grpc.Context;
 import io.grpc.ForwardingClientCallListener;
 import io.grpc.Metadata;
 import io.grpc.MethodDescriptor;
@@ -236,7 +237,13 @@ public final class FallbackInterceptor implements ClientInterceptor {
       }
 
       private void callFallbackObject(Status failure) {
-        ClientCall<Q, R> local = fallbackObject.newCall(method, options);
+        // The local object answers at once: the call's (possibly spent) deadline, and the one it
+        // inherited, must not cut it short.
+        Context.current().fork().run(() -> startFallbackObject());
+      }
+
+      private void startFallbackObject() {
+        ClientCall<Q, R> local = fallbackObject.newCall(method, options.withDeadline(null));
         local.start(new ForwardingClientCallListener.SimpleForwardingClientCallListener<R>(
             listener) {
           @Override

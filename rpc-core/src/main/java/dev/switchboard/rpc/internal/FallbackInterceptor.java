@@ -1,6 +1,7 @@
 package dev.switchboard.rpc.internal;
 
 import com.github.benmanes.caffeine.cache.Cache;
+import com.google.protobuf.MessageLite;
 import dev.switchboard.rpc.Fallbacks;
 import dev.switchboard.rpc.MethodPolicy;
 import io.grpc.Attributes;
@@ -89,8 +90,10 @@ public final class FallbackInterceptor implements ClientInterceptor {
     @Override
     public void start(Listener<R> responseListener, Metadata headers) {
       listener = responseListener;
-      requestHeaders = new Metadata();
-      requestHeaders.merge(headers);
+      if (fallbackObject != null) {
+        requestHeaders = new Metadata();
+        requestHeaders.merge(headers);
+      }
       delegate.start(new Watching(responseListener), headers);
     }
 
@@ -148,6 +151,9 @@ public final class FallbackInterceptor implements ClientInterceptor {
     }
 
     private CacheKey cacheKey() {
+      if (request instanceof MessageLite message) {
+        return new CacheKey(method.getFullMethodName(), message.toByteArray());
+      }
       try (InputStream stream = method.getRequestMarshaller().stream(request)) {
         return new CacheKey(method.getFullMethodName(), stream.readAllBytes());
       } catch (IOException e) {

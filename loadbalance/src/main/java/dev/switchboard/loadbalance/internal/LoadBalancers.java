@@ -10,12 +10,12 @@ public final class LoadBalancers {
 
   /** Returns a smooth weighted round robin balancer. */
   public static LoadBalancer weightedRoundRobin(LoadBalancer.Helper helper) {
-    return new WeightedRoundRobinLoadBalancer(helper, new Random(), Clock.systemUTC());
+    return new WeightedLoadBalancer(helper, false, new Random(), Clock.systemUTC());
   }
 
   /** Returns a weighted random balancer. */
   public static LoadBalancer weightedRandom(LoadBalancer.Helper helper) {
-    return new WeightedRandomLoadBalancer(helper, Clock.systemUTC());
+    return new WeightedLoadBalancer(helper, true, new Random(), Clock.systemUTC());
   }
 
   /** Returns a consistent hash balancer. */

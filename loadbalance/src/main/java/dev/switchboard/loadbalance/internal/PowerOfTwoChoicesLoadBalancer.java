@@ -60,16 +60,14 @@ final class PowerOfTwoChoicesLoadBalancer extends EndpointListLoadBalancer {
     return new Picker(results, loads, inverseWeights, latencyAware);
   }
 
-  static final class Picker extends SubchannelPicker
-      implements PowerOfTwoChoices.Cost, Failover.Chooser {
-    private final PickResult[] results;
+  static final class Picker extends IndexedPicker implements PowerOfTwoChoices.Cost {
     private final EndpointLoad[] loads;
     private final double[] inverseWeights;
     private final boolean latencyAware;
 
     Picker(PickResult[] results, EndpointLoad[] loads, double[] inverseWeights,
         boolean latencyAware) {
-      this.results = results;
+      super(results);
       this.loads = loads;
       this.inverseWeights = inverseWeights;
       this.latencyAware = latencyAware;
@@ -83,18 +81,8 @@ final class PowerOfTwoChoicesLoadBalancer extends EndpointListLoadBalancer {
     }
 
     @Override
-    public PickResult choose() {
-      return results[PowerOfTwoChoices.pick(results.length, this)];
-    }
-
-    @Override
-    public PickResult candidate(int index) {
-      return results[index];
-    }
-
-    @Override
-    public PickResult pickSubchannel(PickSubchannelArgs args) {
-      return Failover.pick(args, this, results.length);
+    int nextIndex() {
+      return PowerOfTwoChoices.pick(results.length, this);
     }
 
     @Override

@@ -25,7 +25,7 @@ import java.util.concurrent.atomic.AtomicIntegerArray;
  *
  * <p>Thread-safe.
  */
-public final class SmoothWeightedRoundRobin {
+public final class SmoothWeightedRoundRobin implements IndexSelector {
 
   /** The longest schedule built; larger weight sums are scaled down to fit. */
   public static final int MAX_SCHEDULE_LENGTH = 1 << 16;
@@ -55,6 +55,7 @@ public final class SmoothWeightedRoundRobin {
    * Returns the index of the next choice. Each thread advances the position of its stripe, so the
    * sequence seen by one thread is the smooth schedule, and every stripe cycles through it whole.
    */
+  @Override
   public int next() {
     @SuppressWarnings("deprecation") // Thread.threadId() arrives in Java 19; getId() is the same
     int stripe = ((int) Thread.currentThread().getId() & (STRIPES - 1)) * PADDING;

@@ -10,7 +10,7 @@ import java.util.concurrent.ThreadLocalRandom;
  *
  * <p>Immutable and thread-safe.
  */
-public final class WeightedRandom {
+public final class WeightedRandom implements IndexSelector {
   private final double[] probability;
   private final int[] alias;
 
@@ -53,6 +53,7 @@ public final class WeightedRandom {
   }
 
   /** Returns a random index, each with probability proportional to its weight. */
+  @Override
   public int next() {
     ThreadLocalRandom random = ThreadLocalRandom.current();
     int column = random.nextInt(probability.length);

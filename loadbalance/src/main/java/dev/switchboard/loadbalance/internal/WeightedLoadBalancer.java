@@ -1,0 +1,72 @@
+package dev.switchboard.loadbalance.internal;
+
+import dev.switchboard.loadbalance.select.IndexSelector;
+import dev.switchboard.loadbalance.select.SmoothWeightedRoundRobin;
+import dev.switchboard.loadbalance.select.WarmUp;
+import dev.switchboard.loadbalance.select.WeightedRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Random;
+
+/**
+ * Weighted choice over the READY endpoints by their (warmed-up) registry weight: smooth weighted
+ * round robin, or weighted random. While an endpoint warms up the picker is rebuilt about 20 times
+ * over the window. Not thread-safe (synchronization context only); pickers are.
+ */
+final class WeightedLoadBalancer extends EndpointListLoadBalancer {
+  private final boolean random;
+  private final Random startOffsets;
+  private final Clock clock;
+  private WarmUp warmUp = WarmUp.NONE;
+
+  /** Round robin if {@code random} is false, starting each schedule at a random offset. */
+  WeightedLoadBalancer(Helper helper, boolean random, Random startOffsets, Clock clock) {
+    super(helper);
+    this.random = random;
+    this.startOffsets = startOffsets;
+    this.clock = clock;
+  }
+
+  @Override
+  protected boolean configure(Object config) {
+    if (config instanceof BalancerConfigs.Weighted weighted && !weighted.warmUp().equals(warmUp)) {
+      warmUp = weighted.warmUp();
+      return true;
+    }
+    return false;
+  }
+
+  @Override
+  protected SubchannelPicker picker(List<EndpointView> all, List<EndpointView> ready) {
+    Instant now = clock.instant();
+    PickResult[] results = new PickResult[ready.size()];
+    for (int i = 0; i < results.length; i++) {
+      results[i] = PickResult.withSubchannel(ready.get(i).subchannel());
+    }
+    Duration refresh = WeightedPickers.nextRefresh(ready, warmUp, now);
+    if (refresh != null) {
+      scheduleRefresh(refresh);
+    }
+    int[] weights = WeightedPickers.effectiveWeights(ready, warmUp, now);
+    return new Picker(results, random
+        ? new WeightedRandom(weights)
+        : new SmoothWeightedRoundRobin(weights, startOffsets.nextInt()));
+  }
+
+  /** Picks by the selector: no lock, no allocation. */
+  static final class Picker extends IndexedPicker {
+    private final IndexSelector selector;
+
+    Picker(PickResult[] results, IndexSelector selector) {
+      super(results);
+      this.selector = selector;
+    }
+
+    @Override
+    int nextIndex() {
+      return selector.next();
+    }
+  }
+}

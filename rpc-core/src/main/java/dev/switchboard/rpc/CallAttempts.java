@@ -71,24 +71,29 @@ public final class CallAttempts {
     return admitted;
   }
 
-  /** Returns whether an attempt of this call already went to {@code endpoint}. */
-  public synchronized boolean tried(Object endpoint) {
+  /**
+   * Returns whether an attempt of this call other than number {@code attempt} (counted from 0)
+   * went to {@code endpoint}.
+   */
+  public synchronized boolean tried(Object endpoint, int attempt) {
     for (int i = 0; i < triedCount; i++) {
-      if (tried[i] == endpoint) {
+      if (i != attempt && tried[i] == endpoint) {
         return true;
       }
     }
     return false;
   }
 
-  /** Records that an attempt goes to {@code endpoint}. */
-  public synchronized void record(Object endpoint) {
-    if (tried(endpoint)) {
-      return;
+  /**
+   * Records that attempt number {@code attempt} (counted from 0) goes to {@code endpoint}. gRPC
+   * may pick again for the same attempt (when the first choice could not take the stream), so a
+   * later record for the same attempt replaces the earlier one.
+   */
+  public synchronized void record(int attempt, Object endpoint) {
+    if (attempt >= tried.length) {
+      tried = java.util.Arrays.copyOf(tried, Math.max(attempt + 1, tried.length * 2));
     }
-    if (triedCount == tried.length) {
-      tried = java.util.Arrays.copyOf(tried, triedCount * 2);
-    }
-    tried[triedCount++] = endpoint;
+    tried[attempt] = endpoint;
+    triedCount = Math.max(triedCount, attempt + 1);
   }
 }

@@ -155,8 +155,8 @@ final class ConsistentHashLoadBalancer extends EndpointListLoadBalancer {
         if (!attempts.admit(previous, args.getCallOptions().getDeadline())) {
           return Failover.REFUSED;
         }
-        PickResult result = results[selectUntried(hash, attempts)];
-        attempts.record(result.getSubchannel());
+        PickResult result = results[selectUntried(hash, attempts, previous)];
+        attempts.record(previous, result.getSubchannel());
         return result;
       }
       if (connecting[table.lookup(hash)]) {
@@ -166,16 +166,16 @@ final class ConsistentHashLoadBalancer extends EndpointListLoadBalancer {
       }
       PickResult result = results[select(hash)];
       if (attempts != null) {
-        attempts.record(result.getSubchannel());
+        attempts.record(0, result.getSubchannel());
       }
       return result;
     }
 
-    private int selectUntried(long hash, CallAttempts attempts) {
+    private int selectUntried(long hash, CallAttempts attempts, int attempt) {
       int start = table.slot(hash);
       for (int step = 0; step < table.size(); step++) {
         int index = table.endpointAt(start + step);
-        if (test(index) && !attempts.tried(results[index].getSubchannel())) {
+        if (test(index) && !attempts.tried(results[index].getSubchannel(), attempt)) {
           return index;
         }
       }

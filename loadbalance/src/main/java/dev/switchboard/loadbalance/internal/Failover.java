@@ -41,15 +41,16 @@ final class Failover {
     }
     PickResult result = chooser.choose();
     if (previous > 0) {
-      for (int i = 1; i < 2 * candidates && attempts.tried(result.getSubchannel()); i++) {
+      for (int i = 1; i < 2 * candidates && attempts.tried(result.getSubchannel(), previous);
+          i++) {
         result = chooser.choose();
       }
       // Random choosers can keep landing on tried endpoints: look at every one before giving up.
-      for (int i = 0; i < candidates && attempts.tried(result.getSubchannel()); i++) {
+      for (int i = 0; i < candidates && attempts.tried(result.getSubchannel(), previous); i++) {
         result = chooser.candidate(i);
       }
     }
-    attempts.record(result.getSubchannel());
+    attempts.record(previous, result.getSubchannel());
     return result;
   }
 }

@@ -94,13 +94,14 @@ class CallPoliciesEndToEndTest {
       Balancers.CONSISTENT_HASH, Balancers.LEAST_REQUEST, Balancers.PEAK_EWMA})
   void retriesLandOnInstancesNotTriedYet(String balancer) {
     DelayedGreeter[] greeters = start(3);
-    GreeterGrpc.GreeterBlockingStub greeter = HashKeys.withHashKey(
-        client.stub(GreeterGrpc::newBlockingStub, ReferenceConfig.builder().balancer(balancer)
-            .deadline(Duration.ofSeconds(10))
-            .methodDefaults(MethodPolicy.builder().retry(RetryPolicy.attempts(3)).build())
-            .build()), "the-same-key");
-    awaitAll(client.stub(GreeterGrpc::newBlockingStub,
-        ReferenceConfig.builder().balancer(balancer).build()), greeters);
+    ReferenceConfig config = ReferenceConfig.builder().balancer(balancer)
+        .deadline(Duration.ofSeconds(10))
+        .methodDefaults(MethodPolicy.builder().retry(RetryPolicy.attempts(3)).build())
+        .build();
+    // Warm up this very channel: with fewer READY instances there is less to fail over to.
+    awaitAll(client.stub(GreeterGrpc::newBlockingStub, config), greeters);
+    GreeterGrpc.GreeterBlockingStub greeter =
+        HashKeys.withHashKey(client.stub(GreeterGrpc::newBlockingStub, config), "the-same-key");
     int[] before = Arrays.stream(greeters).mapToInt(DelayedGreeter::calls).toArray();
     for (DelayedGreeter each : greeters) {
       each.failWith(Status.UNAVAILABLE.withDescription("down"));

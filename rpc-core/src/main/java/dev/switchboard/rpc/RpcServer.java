@@ -301,7 +301,9 @@ public final class RpcServer implements AutoCloseable {
      * registry the server serves but registers nowhere.
      */
     public Builder registry(String registryUri) {
-      this.registryUri = requireNonNull(registryUri, "registryUri");
+      requireNonNull(registryUri, "registryUri");
+      RegistryProviders.loadDefault().checkUri(registryUri);
+      this.registryUri = registryUri;
       this.registry = null;
       return this;
     }

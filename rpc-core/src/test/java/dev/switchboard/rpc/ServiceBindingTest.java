@@ -117,5 +117,7 @@ class ServiceBindingTest {
         .hasMessageContaining("application name is required");
     assertThatThrownBy(() -> RpcServer.builder().build())
         .hasMessageContaining("no service added");
+    assertThatThrownBy(() -> RpcServer.builder().registry("etcd://127.0.0.1:2379"))
+        .hasMessageContaining("unknown scheme 'etcd'").hasMessageContaining("memory");
   }
 }

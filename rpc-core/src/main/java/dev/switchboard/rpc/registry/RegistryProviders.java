@@ -42,6 +42,19 @@ public final class RegistryProviders {
   }
 
   /**
+   * Checks that {@code uri} is well formed and that a provider handles its scheme, without
+   * opening anything.
+   *
+   * @throws IllegalArgumentException as {@link #open(String)} would
+   */
+  public void checkUri(String uri) {
+    URI parsed = parse(uri);
+    if (get(parsed.getScheme()) == null) {
+      throw unknownScheme(parsed);
+    }
+  }
+
+  /**
    * Opens a new registry for {@code uri}, e.g. {@code zk://127.0.0.1:2181/chroot} or
    * {@code memory://test}.
    *
@@ -49,23 +62,29 @@ public final class RegistryProviders {
    *     naming the URI and the schemes that are available
    */
   public Registry open(String uri) {
-    URI parsed;
+    return open(parse(uri));
+  }
+
+  private static URI parse(String uri) {
     try {
-      parsed = new URI(uri);
+      return new URI(uri);
     } catch (URISyntaxException e) {
       throw new IllegalArgumentException("registry URI '" + uri + "' is malformed: "
           + e.getMessage() + " (expected e.g. zk://127.0.0.1:2181 or memory://name)", e);
     }
-    return open(parsed);
+  }
+
+  private IllegalArgumentException unknownScheme(URI uri) {
+    return new IllegalArgumentException("registry URI '" + uri + "' has unknown scheme '"
+        + uri.getScheme() + "' (available: " + byScheme.keySet()
+        + "; zk:// needs switchboard-discovery-zk on the class path)");
   }
 
   /** Opens a new registry for {@code uri}; see {@link #open(String)}. */
   public Registry open(URI uri) {
     RegistryProvider provider = get(uri.getScheme());
     if (provider == null) {
-      throw new IllegalArgumentException("registry URI '" + uri + "' has unknown scheme '"
-          + uri.getScheme() + "' (available: " + byScheme.keySet()
-          + "; zk:// needs switchboard-discovery-zk on the class path)");
+      throw unknownScheme(uri);
     }
     return provider.newRegistry(uri);
   }

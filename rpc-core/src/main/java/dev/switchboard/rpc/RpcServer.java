@@ -44,10 +44,11 @@ import org.slf4j.LoggerFactory;
  * }</pre>
  *
  * <p>Besides the given services it serves the gRPC health service ({@code grpc.health.v1}) and
- * server reflection. {@link #close()} shuts down in this order: deregister; report NOT_SERVING
- * to health checks; wait the drain period so that consumers see the instance leave; stop accepting
- * calls (HTTP/2 GOAWAY) and wait up to the grace period for calls in flight; cancel what is left;
- * close the registry if the server opened it. A JVM shutdown hook runs the same sequence unless
+ * server reflection. {@link #close()} shuts down in this order: publish the instance as
+ * {@link InstanceState#DRAINING} (consumers stop sending it new calls) and report NOT_SERVING to
+ * health checks; wait the drain period so that every consumer has seen it; deregister; stop
+ * accepting calls (HTTP/2 GOAWAY) and wait up to the grace period for calls in flight; cancel
+ * what is left; close the registry if the server opened it. A JVM shutdown hook runs the same sequence unless
  * disabled.
  *
  * <p>{@link #start()} returns once the instance is registered. If the registry is unreachable,
@@ -195,8 +196,10 @@ public final class RpcServer implements AutoCloseable {
     if (previous != State.STARTED) {
       return;
     }
+    // Consumers stop picking a DRAINING instance as soon as they see it; the node itself goes
+    // after the drain period, so watchers that missed the state change still see it leave.
     if (registration != null) {
-      registration.close();
+      registration.setState(InstanceState.DRAINING);
     }
     health.enterTerminalState();
     if (registration != null && !config.drainPeriod.isZero()) {
@@ -205,6 +208,9 @@ public final class RpcServer implements AutoCloseable {
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }
+    }
+    if (registration != null) {
+      registration.close();
     }
     server.shutdown();
     try {
@@ -334,8 +340,9 @@ public final class RpcServer implements AutoCloseable {
     }
 
     /**
-     * Sets how long {@link #close()} waits between deregistering and refusing new calls, so that
-     * consumers see the instance leave first; 2 s by default, zero allowed.
+     * Sets how long {@link #close()} waits between publishing the instance as DRAINING and
+     * deregistering it and refusing new calls, so that consumers stop sending calls first; 2 s by
+     * default, zero allowed.
      */
     public Builder drainPeriod(Duration drainPeriod) {
       this.drainPeriod = checkNotNegative(drainPeriod, "drainPeriod");

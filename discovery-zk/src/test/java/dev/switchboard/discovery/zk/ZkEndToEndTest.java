@@ -6,15 +6,18 @@ import static org.awaitility.Awaitility.await;
 
 import dev.switchboard.proto.helloworld.GreeterGrpc;
 import dev.switchboard.proto.helloworld.HelloRequest;
+import dev.switchboard.rpc.InstanceState;
 import dev.switchboard.rpc.RpcClient;
 import dev.switchboard.rpc.RpcReference;
 import dev.switchboard.rpc.RpcServer;
+import dev.switchboard.rpc.registry.Registry;
 import dev.switchboard.rpc.testing.CallLoop;
 import dev.switchboard.rpc.testing.Closer;
 import dev.switchboard.rpc.testing.Providers;
 import dev.switchboard.rpc.testing.TestGreeter;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
+import java.net.URI;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -105,6 +108,26 @@ class ZkEndToEndTest {
 
     assertThat(calls.failures()).isEmpty();
     assertThat(leaving.calls()).isEqualTo(servedAfterClose);
+  }
+
+  @Test
+  void closingProviderIsPublishedDrainingBeforeItLeaves() throws Exception {
+    RpcServer server = RpcServer.builder().application("draining").registry(registry)
+        .bindAddress("127.0.0.1").drainPeriod(Duration.ofMillis(1_500)).shutdownHook(false)
+        .addService(new TestGreeter("draining")).build().start();
+    Registry watcher = track(ZkRegistry.open(ZkRegistryConfig.fromUri(URI.create(registry))));
+    SnapshotRecorder recorder = new SnapshotRecorder();
+    watcher.watch("helloworld.Greeter", recorder);
+    await().atMost(Duration.ofSeconds(10)).until(() -> recorder.latest() != null
+        && recorder.latest().size() == 1);
+
+    Thread closer = new Thread(server::close);
+    closer.start();
+
+    await().atMost(Duration.ofSeconds(10)).until(() -> recorder.latest().size() == 1
+        && recorder.latest().get(0).state() == InstanceState.DRAINING);
+    await().atMost(Duration.ofSeconds(10)).until(() -> recorder.latest().isEmpty());
+    closer.join(10_000);
   }
 
   @Test

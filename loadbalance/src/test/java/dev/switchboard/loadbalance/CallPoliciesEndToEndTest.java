@@ -19,6 +19,7 @@ import dev.switchboard.rpc.RpcClient;
 import dev.switchboard.rpc.testing.Closer;
 import dev.switchboard.rpc.testing.DelayedGreeter;
 import dev.switchboard.rpc.testing.Providers;
+import dev.switchboard.rpc.testing.Replies;
 import io.grpc.Metadata;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
@@ -70,12 +71,7 @@ class CallPoliciesEndToEndTest {
   }
 
   private DelayedGreeter[] start(int count) {
-    DelayedGreeter[] greeters = new DelayedGreeter[count];
-    for (int i = 0; i < count; i++) {
-      greeters[i] = closer.register(new DelayedGreeter("g" + i, 0));
-      closer.register(Providers.start(registry, greeters[i], 100));
-    }
-    return greeters;
+    return Providers.startDelayed(registry, closer, count);
   }
 
   private static void awaitAll(GreeterGrpc.GreeterBlockingStub greeter, DelayedGreeter... all) {
@@ -296,20 +292,7 @@ class CallPoliciesEndToEndTest {
 
   private static HelloReply callAsync(GreeterGrpc.GreeterStub stub) throws Exception {
     CompletableFuture<HelloReply> reply = new CompletableFuture<>();
-    stub.sayHello(WORLD, new StreamObserver<>() {
-      @Override
-      public void onNext(HelloReply value) {
-        reply.complete(value);
-      }
-
-      @Override
-      public void onError(Throwable t) {
-        reply.completeExceptionally(t);
-      }
-
-      @Override
-      public void onCompleted() {}
-    });
+    stub.sayHello(WORLD, Replies.completing(reply));
     return reply.get(5, TimeUnit.SECONDS);
   }
 }

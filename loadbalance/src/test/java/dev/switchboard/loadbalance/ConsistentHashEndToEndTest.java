@@ -16,10 +16,10 @@ import dev.switchboard.rpc.RpcReference;
 import dev.switchboard.rpc.RpcServer;
 import dev.switchboard.rpc.testing.Closer;
 import dev.switchboard.rpc.testing.Providers;
+import dev.switchboard.rpc.testing.Replies;
 import dev.switchboard.rpc.testing.TestGreeter;
 import io.grpc.Metadata;
 import io.grpc.stub.MetadataUtils;
-import io.grpc.stub.StreamObserver;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -169,7 +169,7 @@ class ConsistentHashEndToEndTest {
       assertThat(consumer.future.sayHello(request).get(10, TimeUnit.SECONDS).getServedBy())
           .isEqualTo(expected);
       CompletableFuture<HelloReply> async = new CompletableFuture<>();
-      consumer.async.sayHello(request, observer(async));
+      consumer.async.sayHello(request, Replies.completing(async));
       assertThat(async.get(10, TimeUnit.SECONDS).getServedBy()).isEqualTo(expected);
       HelloReply streamed = consumer.blocking.sayHelloStream(
           HelloStreamRequest.newBuilder().setName(name).setCount(2).build()).next();
@@ -185,22 +185,5 @@ class ConsistentHashEndToEndTest {
         .hasMessageContaining("unknown setting 'hashHeader'");
     assertThatThrownBy(() -> ReferenceConfig.builder().boundedLoadFactor(0.9))
         .hasMessageContaining("bounded load factor 0.9 is out of range");
-  }
-
-  private static StreamObserver<HelloReply> observer(CompletableFuture<HelloReply> future) {
-    return new StreamObserver<>() {
-      @Override
-      public void onNext(HelloReply value) {
-        future.complete(value);
-      }
-
-      @Override
-      public void onError(Throwable t) {
-        future.completeExceptionally(t);
-      }
-
-      @Override
-      public void onCompleted() {}
-    };
   }
 }

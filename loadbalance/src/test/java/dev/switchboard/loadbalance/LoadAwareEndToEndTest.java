@@ -41,12 +41,7 @@ class LoadAwareEndToEndTest {
   }
 
   private DelayedGreeter[] start(int count) {
-    DelayedGreeter[] greeters = new DelayedGreeter[count];
-    for (int i = 0; i < count; i++) {
-      greeters[i] = closer.register(new DelayedGreeter("g" + i, 0));
-      closer.register(Providers.start(registry, greeters[i], 100));
-    }
-    return greeters;
+    return Providers.startDelayed(registry, closer, count);
   }
 
   @Test

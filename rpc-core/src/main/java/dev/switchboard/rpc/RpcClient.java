@@ -175,12 +175,8 @@ public final class RpcClient implements AutoCloseable {
     if (defaults.deadline().isEmpty() && defaultDeadline != null) {
       defaults = defaults.toBuilder().deadline(defaultDeadline).build();
     }
-    MethodPolicies policies;
-    try {
-      policies = MethodPolicies.resolve(descriptor, defaults, config.methods(), where);
-    } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException(e.getMessage(), e);
-    }
+    MethodPolicies policies =
+        MethodPolicies.resolve(descriptor, defaults, config.methods(), where);
     String balancer = config.balancer().orElse(defaultBalancer);
     ChannelKey key = new ChannelKey(service, balancer, config.balancerConfig(),
         config.outlierDetection().orElse(null), policies.methodConfig(descriptor.getName()),

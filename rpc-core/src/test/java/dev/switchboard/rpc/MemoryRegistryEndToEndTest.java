@@ -12,13 +12,13 @@ import dev.switchboard.proto.helloworld.HelloStreamRequest;
 import dev.switchboard.rpc.testing.CallLoop;
 import dev.switchboard.rpc.testing.Closer;
 import dev.switchboard.rpc.testing.Providers;
+import dev.switchboard.rpc.testing.Replies;
 import dev.switchboard.rpc.testing.SilentGreeter;
 import dev.switchboard.rpc.testing.TestGreeter;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import io.grpc.stub.StreamObserver;
 import java.time.Duration;
 import java.util.Iterator;
 import java.util.concurrent.CompletableFuture;
@@ -99,7 +99,7 @@ class MemoryRegistryEndToEndTest {
     ListenableFuture<HelloReply> reply = consumer.future.sayHello(WORLD);
     assertThat(reply.get(10, TimeUnit.SECONDS).getMessage()).isEqualTo("Hello world");
     CompletableFuture<HelloReply> asyncReply = new CompletableFuture<>();
-    consumer.async.sayHello(WORLD, completing(asyncReply));
+    consumer.async.sayHello(WORLD, Replies.completing(asyncReply));
     assertThat(asyncReply.get(10, TimeUnit.SECONDS).getMessage()).isEqualTo("Hello world");
     Iterator<HelloReply> stream = consumer.blocking.sayHelloStream(
         HelloStreamRequest.newBuilder().setName("s").setCount(3).build());
@@ -218,22 +218,5 @@ class MemoryRegistryEndToEndTest {
     assertThat(byFactory.getChannel().authority()).isEqualTo("helloworld.Greeter");
     assertThat(byFactory.sayHello(WORLD).getServedBy()).isEqualTo("a");
     assertThat(byClass.sayHello(WORLD).getServedBy()).isEqualTo("a");
-  }
-
-  private static StreamObserver<HelloReply> completing(CompletableFuture<HelloReply> future) {
-    return new StreamObserver<>() {
-      @Override
-      public void onNext(HelloReply value) {
-        future.complete(value);
-      }
-
-      @Override
-      public void onError(Throwable t) {
-        future.completeExceptionally(t);
-      }
-
-      @Override
-      public void onCompleted() {}
-    };
   }
 }

@@ -29,6 +29,19 @@ public final class Providers {
         .start();
   }
 
+  /**
+   * Starts {@code count} prompt {@link DelayedGreeter}s named g0, g1... as providers of weight 100,
+   * registering them and their servers with {@code closer}.
+   */
+  public static DelayedGreeter[] startDelayed(String registryUri, Closer closer, int count) {
+    DelayedGreeter[] greeters = new DelayedGreeter[count];
+    for (int i = 0; i < count; i++) {
+      greeters[i] = closer.register(new DelayedGreeter("g" + i, 0));
+      closer.register(start(registryUri, greeters[i], 100));
+    }
+    return greeters;
+  }
+
   /** Starts a server of {@code service} on loopback {@code port} (0 for any) that registers nowhere. */
   public static RpcServer startUnregistered(Object service, int port) {
     return RpcServer.builder().bindAddress("127.0.0.1").port(port).shutdownHook(false)

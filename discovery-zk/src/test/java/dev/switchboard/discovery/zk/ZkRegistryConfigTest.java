@@ -31,12 +31,52 @@ class ZkRegistryConfigTest {
   }
 
   @Test
+  void credentialsParametersAndEncodedServerListsAreRead() {
+    ZkRegistryConfig config = ZkRegistryConfig.fromUri(URI.create(
+        "zk://provider:p%40ss@zk1%3A2181%2Czk2%3A2181/prod?dropProtection=PT1M&debounce=PT0S"
+            + "&snapshotDir=none&allowLoopback=true"));
+
+    assertThat(config.connectString()).isEqualTo("zk1:2181,zk2:2181");
+    assertThat(config.user()).contains("provider");
+    assertThat(config.password()).contains("p@ss");
+    assertThat(config.dropProtection()).isEqualTo(Duration.ofMinutes(1));
+    assertThat(config.debounce()).isZero();
+    assertThat(config.snapshotDirectory()).isEmpty();
+    assertThat(config.allowLoopback()).isTrue();
+    assertThat(config.toString()).doesNotContain("p@ss").contains("provider:***@");
+  }
+
+  @Test
+  void loopbackIsAllowedByDefaultOnlyForALoopbackRegistry() {
+    assertThat(ZkRegistryConfig.fromUri(URI.create("zk://127.0.0.1:2181")).allowLoopback())
+        .isTrue();
+    assertThat(ZkRegistryConfig.fromUri(URI.create("zk://localhost:1,127.0.0.2:2"))
+        .allowLoopback()).isTrue();
+    assertThat(ZkRegistryConfig.fromUri(URI.create("zk://zk1:2181,127.0.0.1:2181"))
+        .allowLoopback()).isFalse();
+  }
+
+  @Test
   void badUrisAreRejectedNamingTheProblem() {
     assertThatThrownBy(() -> ZkRegistryConfig.fromUri(URI.create("zk:///prod")))
         .hasMessageContaining("names no ZooKeeper server");
     assertThatThrownBy(() -> ZkRegistryConfig.fromUri(URI.create("zk://h:1?retries=3")))
         .hasMessageContaining("unknown parameter 'retries'")
-        .hasMessageContaining("sessionTimeout, connectionTimeout");
+        .hasMessageContaining("sessionTimeout, connectionTimeout, debounce");
+    assertThatThrownBy(() -> ZkRegistryConfig.fromUri(URI.create("zk://u@h:1")))
+        .hasMessageContaining("credentials without a password");
+    assertThatThrownBy(() -> ZkRegistryConfig.fromUri(
+        URI.create("zk://u:secret@h:1?allowLoopback=yes")))
+        .hasMessageContaining("allowLoopback='yes' is not a boolean")
+        .hasMessageNotContaining("secret");
+    assertThatThrownBy(() -> ZkRegistryConfig.fromUri(URI.create("zk://h:1?dropProtection=PT2H")))
+        .hasMessageContaining("dropProtection PT2H is out of range");
+    assertThatThrownBy(() -> ZkRegistryConfig.fromUri(
+        URI.create("zk://h:1?keyStore=/etc/client.p12")))
+        .hasMessageContaining("needs a trust store too");
+    assertThatThrownBy(() -> ZkRegistry.open(ZkRegistryConfig.fromUri(
+        URI.create("zk://h:1?trustStore=/nonexistent/ts.p12"))))
+        .hasMessageContaining("trustStore '/nonexistent/ts.p12' does not exist");
     assertThatThrownBy(() -> ZkRegistryConfig.fromUri(URI.create("zk://h:1?sessionTimeout=10")))
         .hasMessageContaining("sessionTimeout='10' is not an ISO-8601 duration");
     assertThatThrownBy(() -> ZkRegistryConfig.fromUri(URI.create("zk://h:1?sessionTimeout=PT1H")))

@@ -5,8 +5,9 @@ import java.net.URI;
 import java.net.URISyntaxException;
 
 /**
- * A parsed resolver target {@code scheme://authority[/root...]/service}: the last path segment is
- * the service, everything before it names the registry.
+ * A parsed resolver target {@code scheme://authority[/root...]/service[?parameters]}: the last
+ * path segment is the service; everything else, the registry's parameters included, names the
+ * registry.
  *
  * @param registryUri the registry, e.g. {@code zk://127.0.0.1:2181/prod}
  * @param service the service, e.g. {@code helloworld.Greeter}
@@ -32,8 +33,10 @@ public record RegistryTarget(URI registryUri, String service) {
           + invalidServiceMessage(service));
     }
     try {
-      URI registry = new URI(target.getScheme(), target.getAuthority(),
-          slash == 0 ? null : path.substring(0, slash), null, null);
+      String rawPath = target.getRawPath();
+      URI registry = new URI(target.getScheme() + "://" + target.getRawAuthority()
+          + rawPath.substring(0, rawPath.lastIndexOf('/'))
+          + (target.getRawQuery() == null ? "" : "?" + target.getRawQuery()));
       return new RegistryTarget(registry, service);
     } catch (URISyntaxException e) {
       throw new IllegalArgumentException("target '" + target + "' is malformed: " + e.getMessage(),
@@ -41,12 +44,45 @@ public record RegistryTarget(URI registryUri, String service) {
     }
   }
 
-  /** Returns the target for {@code service} in the registry at {@code registryUri}. */
+  /**
+   * Returns the target for {@code service} in the registry at {@code registryUri}: the service
+   * is appended to the path, before any parameters.
+   */
   public static String targetFor(String registryUri, String service) {
     Names.checkServiceName(service);
-    String base = registryUri.endsWith("/")
-        ? registryUri.substring(0, registryUri.length() - 1) : registryUri;
-    return base + "/" + service;
+    int query = registryUri.indexOf('?');
+    String base = encodeServerList(query < 0 ? registryUri : registryUri.substring(0, query));
+    String parameters = query < 0 ? "" : registryUri.substring(query);
+    if (base.endsWith("/")) {
+      base = base.substring(0, base.length() - 1);
+    }
+    return base + "/" + service + parameters;
+  }
+
+  /**
+   * gRPC's target parser takes a URI authority for one {@code host:port}; a server list such as
+   * {@code zk1:2181,zk2:2181} is percent-encoded ({@code zk1%3A2181%2Czk2%3A2181}) so that it
+   * passes through, and registries decode it.
+   */
+  private static String encodeServerList(String uri) {
+    int start = uri.indexOf("://");
+    if (start < 0) {
+      return uri;
+    }
+    start += 3;
+    int end = uri.indexOf('/', start);
+    if (end < 0) {
+      end = uri.length();
+    }
+    String authority = uri.substring(start, end);
+    int at = authority.lastIndexOf('@');
+    String servers = authority.substring(at + 1);
+    if (!servers.contains(",")) {
+      return uri;
+    }
+    String encoded = servers.replace(":", "%3A").replace(",", "%2C");
+    return uri.substring(0, start) + authority.substring(0, at + 1) + encoded
+        + uri.substring(end);
   }
 
   private static String invalidServiceMessage(String service) {

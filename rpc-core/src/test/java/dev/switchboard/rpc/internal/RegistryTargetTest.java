@@ -32,6 +32,20 @@ class RegistryTargetTest {
   }
 
   @Test
+  void registryParametersAndCredentialsSurviveTheRoundTrip() {
+    String registry = "zk://user:p%40ss@zk1:2181,zk2:2181/prod?sessionTimeout=PT4S&debounce=PT0S";
+    String target = RegistryTarget.targetFor(registry, "a.B");
+
+    // gRPC takes one host:port as authority, so a server list travels percent-encoded.
+    assertThat(target).isEqualTo("zk://user:p%40ss@zk1%3A2181%2Czk2%3A2181/prod/a.B"
+        + "?sessionTimeout=PT4S&debounce=PT0S");
+    RegistryTarget parsed = RegistryTarget.parse(URI.create(target));
+    assertThat(parsed.service()).isEqualTo("a.B");
+    assertThat(parsed.registryUri().toString()).isEqualTo("zk://user:p%40ss@zk1%3A2181%2Czk2"
+        + "%3A2181/prod?sessionTimeout=PT4S&debounce=PT0S");
+  }
+
+  @Test
   void targetWithoutServiceIsRejected() {
     assertThatThrownBy(() -> RegistryTarget.parse(URI.create("zk://127.0.0.1:2181")))
         .hasMessageContaining("names no service")

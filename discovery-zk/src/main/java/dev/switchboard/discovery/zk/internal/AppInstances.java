@@ -8,16 +8,14 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.recipes.cache.ChildData;
-import org.apache.curator.framework.recipes.cache.CuratorCache;
-import org.apache.curator.framework.recipes.cache.CuratorCacheListener;
 import org.apache.curator.utils.ZKPaths;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * A cache of one application's instance nodes, shared by every watch of a service the
- * application provides. Invalid nodes are skipped with a warning (once per node version), never
- * passed on and never fatal.
+ * application provides. Invalid nodes (bad payloads, mismatched ids, refused addresses) are
+ * skipped with a warning (once per node version), never passed on and never fatal.
  *
  * <p>Events are delivered on the registry executor; {@link #instances()} is called there too.
  */
@@ -26,31 +24,30 @@ final class AppInstances implements AutoCloseable {
 
   private final String app;
   private final String parent;
-  private final CuratorCache cache;
-  private volatile boolean initialized;
+  private final ResyncingCache cache;
+  private final AddressPolicy addresses;
   private final Set<String> warned = ConcurrentHashMap.newKeySet();
   int references; // guarded by the registry executor
 
-  AppInstances(CuratorFramework client, String app, Executor executor, Runnable onChange) {
+  AppInstances(CuratorFramework client, String app, Executor executor, AddressPolicy addresses,
+      Runnable onChange) {
     this.app = app;
     this.parent = RegistryLayout.instances(app);
-    this.cache = CuratorCache.build(client, parent);
-    cache.listenable().addListener(CuratorCacheListener.builder()
-        .afterInitialized()
-        .forAll((type, before, after) -> onChange.run())
-        .forInitialized(() -> {
-          initialized = true;
-          onChange.run();
-        })
-        .build(), executor);
+    this.addresses = addresses;
+    this.cache = new ResyncingCache(client, parent, executor, onChange);
   }
 
   void start() {
     cache.start();
   }
 
+  /** Re-reads every instance node (after a reconnect). */
+  void resync() {
+    cache.resync();
+  }
+
   boolean initialized() {
-    return initialized;
+    return cache.initialized();
   }
 
   /** Returns the valid instances now cached, each with the zxid that created its node. */
@@ -80,6 +77,10 @@ final class AppInstances implements AutoCloseable {
       if (!instance.application().equals(app)) {
         throw new InvalidPayloadException("app '" + instance.application()
             + "' does not match the path's application '" + app + "'");
+      }
+      String refused = addresses.rejectReason(instance.host());
+      if (refused != null) {
+        throw new InvalidPayloadException("address refused: " + refused);
       }
       return new CachedInstance(instance, child.getStat().getCzxid());
     } catch (InvalidPayloadException e) {

@@ -1,70 +1,106 @@
 package dev.switchboard.discovery.zk.internal;
 
 import dev.switchboard.rpc.registry.Names;
+import dev.switchboard.rpc.registry.ProviderInstance;
 import dev.switchboard.rpc.registry.RegistryListener;
 import dev.switchboard.rpc.registry.ServiceInstance;
 import dev.switchboard.rpc.registry.Watch;
 import io.grpc.Status;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import org.apache.curator.framework.CuratorFramework;
-import org.apache.curator.framework.recipes.cache.CuratorCache;
-import org.apache.curator.framework.recipes.cache.CuratorCacheListener;
 import org.apache.curator.utils.ZKPaths;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Watches one service: which applications provide it ({@code /v1/services/{service}}), and the
- * instances of each. Delivers a full snapshot whenever the set of valid instances changes.
- * Instances with the same host and port are deduplicated, the newest registration winning.
+ * instances of each. Publishes full snapshots, defensively:
  *
- * <p>While nothing is known yet and ZooKeeper stays unreachable past the connection timeout,
- * the listener gets {@code onError(UNAVAILABLE)} naming the registry, so calls fail fast with a
- * clear status instead of waiting for their deadline.
+ * <ul>
+ *   <li>changes are gathered for the debounce period, so a burst becomes one snapshot (the first
+ *       snapshot is never delayed);
+ *   <li>instances with the same host and port are deduplicated, the newest registration (by
+ *       creation zxid) winning;
+ *   <li>a mass drop (fewer than half the instances, or none) is held for the protection window,
+ *       with a loud warning ({@link DropProtection});
+ *   <li>connection trouble keeps the last snapshot; after a reconnect every cache is re-read
+ *       from scratch ({@link ResyncingCache});
+ *   <li>each live snapshot is saved to disk; a consumer that starts while ZooKeeper is
+ *       unreachable uses the saved one (warned as stale) after the connection timeout, or gets
+ *       {@code onError(UNAVAILABLE)} naming the registry if there is none.
+ * </ul>
  *
  * <p>All state is confined to the registry executor.
  */
 final class ServiceWatch implements Watch {
+  private static final Logger logger = LoggerFactory.getLogger(ServiceWatch.class);
+
   private final ZkRegistryImpl registry;
   private final String service;
   private final RegistryListener listener;
   private final ScheduledExecutorService executor;
-  private final CuratorCache providers;
+  private final WatchSettings settings;
+  private final ResyncingCache providers;
   private final String providersPath;
   private final Map<String, AppInstances> apps = new HashMap<>();
+  private final DropProtection protection;
   private volatile boolean closed;
-  private boolean providersInitialized;
+  private boolean live;
+  private boolean servingSnapshot;
+  private List<ServiceInstance> lastLive;
   private List<ServiceInstance> lastDelivered;
+  private ScheduledFuture<?> pendingRefresh;
+  private ScheduledFuture<?> holdCheck;
 
   ServiceWatch(ZkRegistryImpl registry, CuratorFramework client, String service,
-      RegistryListener listener, ScheduledExecutorService executor, long connectionTimeoutMs) {
+      RegistryListener listener, ScheduledExecutorService executor, WatchSettings settings) {
     this.registry = registry;
     this.service = service;
     this.listener = listener;
     this.executor = executor;
+    this.settings = settings;
+    this.protection = new DropProtection(settings.dropProtection().toNanos());
     this.providersPath = RegistryLayout.providers(service);
-    this.providers = CuratorCache.build(client, providersPath);
-    providers.listenable().addListener(CuratorCacheListener.builder()
-        .afterInitialized()
-        .forAll((type, before, after) -> refresh())
-        .forInitialized(() -> {
-          providersInitialized = true;
-          refresh();
-        })
-        .build(), executor);
+    this.providers = new ResyncingCache(client, providersPath, executor, this::changed);
     executor.execute(providers::start);
-    executor.schedule(this::reportIfUnreachable, connectionTimeoutMs, TimeUnit.MILLISECONDS);
+    executor.schedule(this::useSnapshotIfUnreachable, settings.connectionTimeoutMs(),
+        TimeUnit.MILLISECONDS);
   }
 
-  /** Re-reads the caches and delivers a snapshot if it changed. Runs on the executor. */
-  void refresh() {
-    if (closed || !providersInitialized) {
+  /** Notes that something changed; publishes after the debounce period. Executor only. */
+  void changed() {
+    if (closed) {
+      return;
+    }
+    if (!live || settings.debounceMs() == 0) {
+      refresh();
+    } else if (pendingRefresh == null) {
+      pendingRefresh = executor.schedule(() -> {
+        pendingRefresh = null;
+        refresh();
+      }, settings.debounceMs(), TimeUnit.MILLISECONDS);
+    }
+  }
+
+  /** Re-reads every cache of this watch from scratch (after a reconnect). Executor only. */
+  void resync() {
+    providers.resync();
+  }
+
+  private void refresh() {
+    if (closed || !providers.initialized()) {
       return;
     }
     Set<String> wanted = new HashSet<>();
@@ -89,10 +125,51 @@ final class ServiceWatch implements Watch {
         return; // wait for every application's first read: a partial view is not a snapshot
       }
     }
-    deliver(snapshot());
+    List<ProviderInstance> current = liveInstances();
+    List<ServiceInstance> view = current.stream().map(i -> i.forService(service)).toList();
+    if (!live) {
+      live = true;
+      if (servingSnapshot) {
+        logger.info("ZooKeeper registry {} answered: {} now has {} live instances (replacing"
+            + " the disk snapshot)", registry.describe(), service, view.size());
+        protection.reset(); // the snapshot is no baseline for mass-drop protection
+      }
+    }
+    if (!view.equals(lastLive)) {
+      lastLive = view;
+      if (settings.snapshots() != null && !view.isEmpty()) {
+        settings.snapshots().write(service, current);
+      }
+    }
+    deliver(protect(view));
   }
 
-  private List<ServiceInstance> snapshot() {
+  private List<ServiceInstance> protect(List<ServiceInstance> view) {
+    List<ServiceInstance> published = protection.apply(view, System.nanoTime());
+    switch (protection.lastOutcome()) {
+      case STARTED_HOLDING -> logger.warn("REGISTRY MASS DROP: {} instances of {} in {} fell to"
+              + " {} at once; keeping the vanished ones for {} (dropProtection) in case the"
+              + " registry data is wrong", protection.trustedSize(), service,
+          registry.describe(), view.size(), settings.dropProtection());
+      case EXPIRED -> logger.warn("Registry mass drop of {} lasted {}: believing it, {} instances"
+          + " left", service, settings.dropProtection(), view.size());
+      case RELEASED -> logger.info("Registry mass drop of {} is over: {} instances", service,
+          view.size());
+      default -> { }
+    }
+    if (holdCheck != null) {
+      holdCheck.cancel(false);
+      holdCheck = null;
+    }
+    if (protection.holding()) {
+      long delay = Math.max(0, protection.holdEndsAtNanos() - System.nanoTime());
+      holdCheck = executor.schedule(this::refresh, delay, TimeUnit.NANOSECONDS);
+    }
+    return published;
+  }
+
+  /** Returns the valid instances offering the service, one per host:port, oldest first. */
+  private List<ProviderInstance> liveInstances() {
     Map<String, AppInstances.CachedInstance> byEndpoint = new HashMap<>();
     for (AppInstances instances : apps.values()) {
       for (AppInstances.CachedInstance cached : instances.instances()) {
@@ -100,17 +177,12 @@ final class ServiceWatch implements Watch {
           continue;
         }
         String endpoint = cached.instance().host() + ":" + cached.instance().port();
-        byEndpoint.merge(endpoint, cached,
-            (a, b) -> a.czxid() >= b.czxid() ? a : b);
+        byEndpoint.merge(endpoint, cached, (a, b) -> a.czxid() >= b.czxid() ? a : b);
       }
     }
     List<AppInstances.CachedInstance> ordered = new ArrayList<>(byEndpoint.values());
     ordered.sort(Comparator.comparingLong(AppInstances.CachedInstance::czxid));
-    List<ServiceInstance> snapshot = new ArrayList<>(ordered.size());
-    for (AppInstances.CachedInstance cached : ordered) {
-      snapshot.add(cached.instance().forService(service));
-    }
-    return List.copyOf(snapshot);
+    return ordered.stream().map(AppInstances.CachedInstance::instance).toList();
   }
 
   private void deliver(List<ServiceInstance> snapshot) {
@@ -121,12 +193,27 @@ final class ServiceWatch implements Watch {
     listener.onSnapshot(snapshot);
   }
 
-  private void reportIfUnreachable() {
-    if (!closed && lastDelivered == null) {
+  private void useSnapshotIfUnreachable() {
+    if (closed || lastDelivered != null) {
+      return;
+    }
+    Optional<SnapshotStore.Snapshot> saved = settings.snapshots() == null ? Optional.empty()
+        : settings.snapshots().read(service);
+    List<ServiceInstance> instances = saved.map(s -> s.instances().stream()
+        .filter(i -> settings.addresses().rejectReason(i.host()) == null)
+        .map(i -> i.forService(service)).filter(i -> i != null).toList()).orElse(List.of());
+    if (instances.isEmpty()) {
       listener.onError(Status.UNAVAILABLE.withDescription("ZooKeeper registry "
           + registry.describe() + " is unreachable: no instance of " + service
           + " known yet (still trying)"));
+      return;
     }
+    servingSnapshot = true;
+    logger.warn("STALE REGISTRY DATA: ZooKeeper registry {} is unreachable; serving {} instances"
+            + " of {} from the disk snapshot written at {} ({} ago) until it answers",
+        registry.describe(), instances.size(), service, saved.get().writtenAt(),
+        Duration.between(saved.get().writtenAt(), Instant.now()).withNanos(0));
+    deliver(instances);
   }
 
   @Override

@@ -123,8 +123,14 @@ final class ZkRegistration implements Registration {
         logger.info("Re-registered {} (replaced the node of expired session 0x{})",
             current.instanceId(), Long.toHexString(stat.getEphemeralOwner()));
       }
-      // Watch the node we now own, so a deletion by anyone triggers repair.
-      client.checkExists().usingWatcher(nodeWatcher).forPath(path);
+      // Watch the node we now own, so a deletion by anyone triggers repair. If it is already
+      // gone again, the watch would only see a creation: repair now instead.
+      if (client.checkExists().usingWatcher(nodeWatcher).forPath(path) == null) {
+        logger.warn("Instance node {} vanished just after it was written; registering again",
+            path);
+        executor.execute(this::ensure);
+        return;
+      }
       registeredOnce = true;
       registered.countDown();
       backoffMs = MIN_BACKOFF_MS;
@@ -134,7 +140,9 @@ final class ZkRegistration implements Registration {
       }
       long delay = ThreadLocalRandom.current().nextLong(backoffMs / 2, backoffMs + 1);
       backoffMs = Math.min(MAX_BACKOFF_MS, backoffMs * 2);
-      if (registeredOnce) {
+      if (e instanceof RuntimeException) {
+        logger.error("Unexpected failure registering {}", current.instanceId(), e);
+      } else if (registeredOnce) {
         logger.warn("Cannot refresh registration of {} ({}); retrying in {} ms",
             current.instanceId(), e.toString(), delay);
       } else {

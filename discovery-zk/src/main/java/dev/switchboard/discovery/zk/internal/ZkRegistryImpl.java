@@ -1,12 +1,16 @@
 package dev.switchboard.discovery.zk.internal;
 
 import dev.switchboard.discovery.zk.ZkRegistryConfig;
+import dev.switchboard.discovery.zk.ZkTls;
 import dev.switchboard.rpc.registry.Names;
 import dev.switchboard.rpc.registry.ProviderInstance;
 import dev.switchboard.rpc.registry.Registration;
 import dev.switchboard.rpc.registry.Registry;
 import dev.switchboard.rpc.registry.RegistryListener;
 import dev.switchboard.rpc.registry.Watch;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.time.Clock;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -20,6 +24,7 @@ import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.CuratorFrameworkFactory;
 import org.apache.curator.framework.state.ConnectionState;
 import org.apache.curator.retry.ExponentialBackoffRetry;
+import org.apache.zookeeper.client.ZKClientConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,6 +42,7 @@ public final class ZkRegistryImpl implements Registry {
   private final boolean ownsClient;
   private final String description;
   private final long connectionTimeoutMs;
+  private final WatchSettings watchSettings;
   private final ScheduledExecutorService executor;
   private final Set<ZkRegistration> registrations = ConcurrentHashMap.newKeySet();
   private final Set<ServiceWatch> watches = ConcurrentHashMap.newKeySet();
@@ -44,11 +50,12 @@ public final class ZkRegistryImpl implements Registry {
   private final AtomicBoolean closed = new AtomicBoolean();
 
   private ZkRegistryImpl(CuratorFramework client, boolean ownsClient, String description,
-      long connectionTimeoutMs) {
+      WatchSettings watchSettings) {
     this.client = client;
     this.ownsClient = ownsClient;
     this.description = description;
-    this.connectionTimeoutMs = connectionTimeoutMs;
+    this.connectionTimeoutMs = watchSettings.connectionTimeoutMs();
+    this.watchSettings = watchSettings;
     ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, runnable -> {
       Thread thread = new Thread(runnable, "switchboard-zk-registry");
       thread.setDaemon(true);
@@ -64,6 +71,9 @@ public final class ZkRegistryImpl implements Registry {
           registration.scheduleEnsure();
         }
       }
+      if (state == ConnectionState.RECONNECTED) {
+        resyncAll(); // whatever changed while we were away, including a node recreated
+      }
       if (state == ConnectionState.LOST || state == ConnectionState.SUSPENDED) {
         logger.warn("ZooKeeper connection {} for registry {}; keeping the last known instances",
             state, description);
@@ -75,7 +85,14 @@ public final class ZkRegistryImpl implements Registry {
 
   /** Opens a registry with its own Curator client, connecting in the background. */
   public static ZkRegistryImpl open(ZkRegistryConfig config) {
-    CuratorFramework client = CuratorFrameworkFactory.builder()
+    CuratorFrameworkFactory.Builder builder = CuratorFrameworkFactory.builder();
+    if (config.user().isPresent()) {
+      builder.authorization("digest", (config.user().get() + ":" + config.password().get())
+              .getBytes(StandardCharsets.UTF_8))
+          .aclProvider(new RegistryAcls());
+    }
+    config.tls().ifPresent(tls -> builder.zkClientConfig(tlsClientConfig(tls)));
+    CuratorFramework client = builder
         .connectString(config.connectString())
         .namespace(config.root().substring(1))
         .sessionTimeoutMs((int) config.sessionTimeout().toMillis())
@@ -85,8 +102,36 @@ public final class ZkRegistryImpl implements Registry {
         .ensembleTracker(false)
         .build();
     client.start();
-    return new ZkRegistryImpl(client, true, config.toString(),
-        config.connectionTimeout().toMillis());
+    SnapshotStore snapshots = config.snapshotDirectory()
+        .map(base -> new SnapshotStore(SnapshotStore.directoryFor(base, config.connectString(),
+            config.root()), config.snapshotMaxAge(), Clock.systemUTC()))
+        .orElse(null);
+    return new ZkRegistryImpl(client, true, config.toString(), new WatchSettings(
+        config.connectionTimeout().toMillis(), config.debounce().toMillis(),
+        config.dropProtection(), snapshots, new AddressPolicy(config.allowLoopback())));
+  }
+
+  private static ZKClientConfig tlsClientConfig(ZkTls tls) {
+    checkReadable(tls.trustStore().toString(), "trustStore");
+    ZKClientConfig config = new ZKClientConfig();
+    config.setProperty(ZKClientConfig.SECURE_CLIENT, "true");
+    config.setProperty(ZKClientConfig.ZOOKEEPER_CLIENT_CNXN_SOCKET,
+        "org.apache.zookeeper.ClientCnxnSocketNetty");
+    config.setProperty("zookeeper.ssl.trustStore.location", tls.trustStore().toString());
+    config.setProperty("zookeeper.ssl.trustStore.password", tls.trustStorePassword());
+    if (tls.keyStore() != null) {
+      checkReadable(tls.keyStore().toString(), "keyStore");
+      config.setProperty("zookeeper.ssl.keyStore.location", tls.keyStore().toString());
+      config.setProperty("zookeeper.ssl.keyStore.password", tls.keyStorePassword());
+    }
+    return config;
+  }
+
+  private static void checkReadable(String path, String name) {
+    if (!Files.isReadable(java.nio.file.Path.of(path))) {
+      throw new IllegalArgumentException("ZooKeeper TLS " + name + " '" + path
+          + "' does not exist or is not readable");
+    }
   }
 
   /**
@@ -94,9 +139,13 @@ public final class ZkRegistryImpl implements Registry {
    * closes it.
    */
   public static ZkRegistryImpl using(CuratorFramework client, long connectionTimeoutMs) {
+    ZkRegistryConfig defaults = ZkRegistryConfig.builder()
+        .connectString(client.getZookeeperClient().getCurrentConnectionString()).build();
     return new ZkRegistryImpl(client, false,
         "zk://" + client.getZookeeperClient().getCurrentConnectionString() + "/"
-            + client.getNamespace(), connectionTimeoutMs);
+            + client.getNamespace(), new WatchSettings(connectionTimeoutMs,
+            defaults.debounce().toMillis(), defaults.dropProtection(), null,
+            new AddressPolicy(defaults.allowLoopback())));
   }
 
   @Override
@@ -115,7 +164,7 @@ public final class ZkRegistryImpl implements Registry {
     checkOpen();
     Names.checkServiceName(service);
     ServiceWatch watch = new ServiceWatch(this, client, service, listener, executor,
-        connectionTimeoutMs);
+        watchSettings);
     watches.add(watch);
     return watch;
   }
@@ -123,7 +172,8 @@ public final class ZkRegistryImpl implements Registry {
   /** Returns the shared cache of {@code app}'s instances, starting it if new. Executor only. */
   AppInstances acquireApp(String app) {
     AppInstances instances = apps.computeIfAbsent(app, name -> {
-      AppInstances created = new AppInstances(client, name, executor, this::refreshAll);
+      AppInstances created = new AppInstances(client, name, executor,
+          watchSettings.addresses(), this::refreshAll);
       created.start();
       return created;
     });
@@ -149,7 +199,21 @@ public final class ZkRegistryImpl implements Registry {
 
   private void refreshAll() {
     for (ServiceWatch watch : watches) {
-      watch.refresh();
+      watch.changed();
+    }
+  }
+
+  private void resyncAll() {
+    if (closed.get()) {
+      return;
+    }
+    logger.info("Reconnected to ZooKeeper registry {}; re-reading every watched node",
+        description);
+    for (AppInstances instances : apps.values()) {
+      instances.resync();
+    }
+    for (ServiceWatch watch : watches) {
+      watch.resync();
     }
   }
 

@@ -1,0 +1,76 @@
+package dev.switchboard.discovery.zk;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import org.apache.zookeeper.server.ZooKeeperServerMain;
+
+/**
+ * A real standalone ZooKeeper server ({@link ZooKeeperServerMain}, the class {@code zkServer.sh}
+ * runs) in its own JVM on loopback, so a test can stop the process itself
+ * ({@code SIGSTOP}/{@code SIGCONT}) rather than an in-JVM stand-in. Thread-safe.
+ */
+final class ZooKeeperProcess implements AutoCloseable {
+  private final ChildJvm jvm;
+  private final int port;
+
+  private ZooKeeperProcess(ChildJvm jvm, int port) {
+    this.jvm = jvm;
+    this.port = port;
+  }
+
+  /** Starts a server with a 200 ms tick (sessions of 0.4 to 4 s) and waits until it serves. */
+  static ZooKeeperProcess start() throws Exception {
+    int port;
+    try (ServerSocket socket = new ServerSocket(0)) {
+      port = socket.getLocalPort();
+    }
+    Path directory = Files.createTempDirectory(Path.of("target"), "zookeeper-");
+    Path config = directory.resolve("zoo.cfg");
+    Files.writeString(config, String.join("\n",
+        "tickTime=200",
+        "dataDir=" + directory.resolve("data").toAbsolutePath(),
+        "clientPort=" + port,
+        "clientPortAddress=127.0.0.1",
+        "admin.enableServer=false",
+        "4lw.commands.whitelist=ruok,srvr",
+        ""));
+    ChildJvm jvm = ChildJvm.start("zookeeper-" + port, ZooKeeperServerMain.class,
+        line -> line.contains("binding to port") || line.contains("Started")
+            || line.contains("Snapshot taken"), config.toAbsolutePath().toString());
+    ZooKeeperProcess process = new ZooKeeperProcess(jvm, port);
+    process.awaitServing();
+    return process;
+  }
+
+  private void awaitServing() throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    while (System.nanoTime() < deadline) {
+      if (FourLetterWords.ask("127.0.0.1", port, "ruok").equals("imok")) {
+        return;
+      }
+      TimeUnit.MILLISECONDS.sleep(100);
+    }
+    throw new IllegalStateException("ZooKeeper on port " + port + " did not start in 60 s");
+  }
+
+  String connectString() {
+    return "127.0.0.1:" + port;
+  }
+
+  /** Freezes the server process (sockets stay open, nothing answers). */
+  void suspend() throws IOException, InterruptedException {
+    jvm.signal("STOP");
+  }
+
+  void resume() throws IOException, InterruptedException {
+    jvm.signal("CONT");
+  }
+
+  @Override
+  public void close() throws InterruptedException {
+    jvm.kill9();
+  }
+}

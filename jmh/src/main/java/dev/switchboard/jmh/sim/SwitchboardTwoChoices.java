@@ -13,16 +13,13 @@ import java.util.function.LongSupplier;
  * request, {@code ewma(rtt) × (inFlight + 1) / weight} for peak EWMA, with 1 ms assumed for a
  * backend without a sample and a 10 s decay window (the defaults).
  *
- * <p>The comparison is the real {@link PowerOfTwoChoices#pick(int, int, PowerOfTwoChoices.Cost,
- * boolean)}; only the two distinct indexes and the tie bit are drawn here, from a seeded random,
- * the same way {@link PowerOfTwoChoices#pick(int, PowerOfTwoChoices.Cost)} draws them from
- * {@code ThreadLocalRandom} (which cannot be seeded).
+ * <p>The pick is the real {@link PowerOfTwoChoices#pick(int, PowerOfTwoChoices.Cost, long)}
+ * and the cost the real {@link EndpointLoad#pickCost(boolean)}, fed 64 bits from a seeded random
+ * instead of {@code ThreadLocalRandom} (which cannot be seeded).
  *
  * <p>Not thread-safe; used by one simulation thread.
  */
 public final class SwitchboardTwoChoices implements BalancerStrategy, PowerOfTwoChoices.Cost {
-  /** The round trip assumed for a backend without a sample, as in the real balancer. */
-  static final double DEFAULT_RTT_NANOS = 1_000_000;
   /** The default decay window of peak EWMA ({@code decayWindow}, 10 s). */
   static final long DECAY_NANOS = 10_000_000_000L;
 
@@ -49,24 +46,12 @@ public final class SwitchboardTwoChoices implements BalancerStrategy, PowerOfTwo
 
   @Override
   public int pick() {
-    int n = loads.length;
-    if (n == 1) {
-      return 0;
-    }
-    long bits = random.nextLong();
-    int a = (int) (((bits >>> 32) * n) >>> 32);
-    int b = (int) (((bits & 0xffffffffL) * (n - 1)) >>> 32);
-    if (b >= a) {
-      b++;
-    }
-    return PowerOfTwoChoices.pick(a, b, this, (bits & (1L << 32)) != 0);
+    return PowerOfTwoChoices.pick(loads.length, this, random.nextLong());
   }
 
   @Override
   public double of(int index) {
-    EndpointLoad load = loads[index];
-    double cost = latencyAware ? load.cost(DEFAULT_RTT_NANOS) : load.inFlight() + 1;
-    return cost * inverseWeights[index];
+    return loads[index].pickCost(latencyAware) * inverseWeights[index];
   }
 
   @Override

@@ -50,10 +50,7 @@ public final class TailSimulator {
     try {
       options = Options.parse(args);
     } catch (IllegalArgumentException e) {
-      System.err.println(e.getMessage());
-      System.err.println(USAGE);
-      System.exit(2);
-      return;
+      throw new IllegalArgumentException(e.getMessage() + "\n" + USAGE, e);
     }
     long started = System.nanoTime();
     Report report = simulate(options.requests(), options.seed(), options.command());

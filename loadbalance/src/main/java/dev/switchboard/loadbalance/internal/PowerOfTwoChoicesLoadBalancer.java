@@ -20,7 +20,6 @@ import java.util.List;
  */
 final class PowerOfTwoChoicesLoadBalancer extends EndpointListLoadBalancer {
   /** What an endpoint without a sample is assumed to take: optimistic, so it gets tried. */
-  private static final double DEFAULT_RTT_NANOS = Duration.ofMillis(1).toNanos();
 
   private final boolean latencyAware;
   private long decayNanos = Duration.ofSeconds(10).toNanos();
@@ -75,9 +74,7 @@ final class PowerOfTwoChoicesLoadBalancer extends EndpointListLoadBalancer {
 
     @Override
     public double of(int index) {
-      EndpointLoad load = loads[index];
-      double cost = latencyAware ? load.cost(DEFAULT_RTT_NANOS) : load.inFlight() + 1;
-      return cost * inverseWeights[index];
+      return loads[index].pickCost(latencyAware) * inverseWeights[index];
     }
 
     @Override

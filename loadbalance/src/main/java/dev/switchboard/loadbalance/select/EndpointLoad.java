@@ -80,6 +80,17 @@ public final class EndpointLoad {
     return ewmaNanos;
   }
 
+  /** The round trip assumed for an endpoint with no sample yet: 1 ms. */
+  public static final double DEFAULT_RTT_NANOS = 1_000_000;
+
+  /**
+   * Returns the cost the two-choices balancers compare: the peak-EWMA cost if
+   * {@code latencyAware}, else the number of calls in flight plus one; lower is better.
+   */
+  public double pickCost(boolean latencyAware) {
+    return latencyAware ? cost(DEFAULT_RTT_NANOS) : inFlight() + 1;
+  }
+
   /** Returns the peak-EWMA cost: {@code ewma × (inFlight + 1)}. */
   public double cost(double defaultRttNanos) {
     double ewma = ewmaNanos;

@@ -19,13 +19,20 @@ public final class PowerOfTwoChoices {
 
   /** Returns the cheaper of two distinct random indexes in {@code [0, n)}. */
   public static int pick(int n, Cost cost) {
+    return n == 1 ? 0 : pick(n, cost, ThreadLocalRandom.current().nextLong());
+  }
+
+  /**
+   * Returns the cheaper of two distinct indexes in {@code [0, n)} drawn from {@code bits} (64
+   * random bits), for callers that bring their own random source, such as a seeded simulation.
+   */
+  public static int pick(int n, Cost cost, long bits) {
     if (n == 1) {
       return 0;
     }
     // One random draw serves both samples and the tie-break: bounded integers by Lemire's
     // multiply-shift on the two 32-bit halves (bias below n / 2^32); the tie bit is the lowest
     // bit of the high half, which barely influences the first sample.
-    long bits = ThreadLocalRandom.current().nextLong();
     int a = (int) (((bits >>> 32) * n) >>> 32);
     int b = (int) (((bits & 0xffffffffL) * (n - 1)) >>> 32);
     if (b >= a) {

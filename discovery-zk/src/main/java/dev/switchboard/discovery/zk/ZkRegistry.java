@@ -23,11 +23,17 @@ import org.apache.curator.framework.CuratorFramework;
  * recreated at once; a periodic self-check repairs anything else.
  *
  * <p><b>Consumers</b> watch a service: the applications that provide it and their instances
- * (Curator {@code CuratorCache}s), and receive full snapshots. Nodes with an invalid payload are
- * skipped with a warning. A consumer whose ZooKeeper is unreachable at start gets an
- * {@code UNAVAILABLE} error naming the registry after the connection timeout (calls fail fast)
- * and its first snapshot as soon as ZooKeeper answers. Connection trouble after that keeps the
- * last snapshot.
+ * (Curator {@code CuratorCache}s), and receive full, debounced snapshots. Invalid nodes and
+ * refused addresses are skipped with a warning. Connection trouble keeps the last snapshot;
+ * every reconnect re-reads everything; a mass drop (more than half the instances vanishing
+ * unannounced) is held for {@link ZkRegistryConfig#dropProtection()}. A consumer whose ZooKeeper
+ * is unreachable at start uses its disk snapshot, if fresh, or else gets an {@code UNAVAILABLE}
+ * error naming the registry after the connection timeout (calls fail fast), and its first live
+ * snapshot as soon as ZooKeeper answers.
+ *
+ * <p><b>Security</b>: with {@link ZkRegistryConfig.Builder#credentials digest credentials},
+ * created nodes are writable only by that identity and readable by all; TLS is configured by
+ * {@link ZkRegistryConfig.Builder#tls}. The registry is never trusted for identity.
  *
  * <p>Thread-safe.
  */

@@ -217,6 +217,37 @@ class ZkHardeningTest {
     assertThat(consumer.snapshots).hasSize(seen.size() + 1); // only the marker arrived
   }
 
+  /** S7: a provider's connection flaps (five cuts, each healed once noticed): nothing moves. */
+  @Test
+  void flappingProviderConnectionWritesNothingAndConsumersSeeNothing() throws Exception {
+    TcpProxy proxy = track(new TcpProxy(zookeeper.getPort()));
+    CuratorFramework providerClient = curator(proxy.connectString(), 4_000);
+    List<ConnectionState> states = new CopyOnWriteArrayList<>();
+    providerClient.getConnectionStateListenable().addListener((c, state) -> states.add(state));
+    Registry provider = track(ZkRegistry.using(providerClient, Duration.ofSeconds(1)));
+    ProviderInstance instance = instance("127.0.0.1", 7001);
+    provider.register(instance).awaitRegistered(Duration.ofSeconds(10));
+    Stat registered = admin.checkExists().forPath(instancePath(instance));
+    SnapshotRecorder consumer = watch(open(uri("snapshotDir=none")), 1);
+    int snapshots = consumer.snapshots.size();
+
+    for (int flap = 1; flap <= 5; flap++) {
+      int seen = flap;
+      proxy.cut();
+      await().atMost(Duration.ofSeconds(10)).until(() ->
+          states.stream().filter(ConnectionState.SUSPENDED::equals).count() == seen);
+      proxy.heal();
+      await().atMost(Duration.ofSeconds(10)).until(() ->
+          states.stream().filter(ConnectionState.RECONNECTED::equals).count() == seen);
+    }
+
+    Stat after = admin.checkExists().forPath(instancePath(instance));
+    assertThat(states).doesNotContain(ConnectionState.LOST);
+    assertThat(after.getCzxid()).isEqualTo(registered.getCzxid());
+    assertThat(after.getMzxid()).isEqualTo(registered.getMzxid());
+    assertThat(consumer.snapshots).hasSize(snapshots);
+  }
+
   /** S10: poisoned and hostile entries are skipped; everything else is unaffected. */
   @Test
   void hostileEntriesAreSkippedAndAbsurdWeightsClamped() throws Exception {

@@ -21,7 +21,6 @@ import org.apache.curator.framework.state.ConnectionState;
 import org.apache.curator.retry.RetryOneTime;
 import org.apache.curator.test.InstanceSpec;
 import org.apache.curator.test.TestingServer;
-import org.apache.zookeeper.data.Stat;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -160,38 +159,37 @@ class FailureSuiteTest {
     assertThat(consumer.failures()).isEmpty();
   }
 
-  /** S5: the server expires a provider's session; the provider must register again. */
+  /**
+   * S5: the provider is cut off from ZooKeeper (a TCP proxy) until the server expires its
+   * session and deletes its node; after the partition heals it must register again.
+   */
   @Test
   void providerSessionExpiredByTheServer() throws Exception {
     TestGreeter[] greeters = startProviders("p", 2);
-    CuratorFramework providerClient = curator();
-    Registry providerRegistry = track(ZkRegistry.using(providerClient, Duration.ofSeconds(1)));
+    TcpProxy proxy = track(new TcpProxy(zookeeper.getPort()));
+    String partitionable = "zk://" + proxy.connectString() + "/suite?sessionTimeout=" + SESSION;
     TestGreeter expiring = new TestGreeter("expiring");
-    track(RpcServer.builder().application("test-app").registry(providerRegistry)
-        .bindAddress("127.0.0.1").shutdownHook(false).drainPeriod(Duration.ofMillis(300))
-        .addService(expiring).build().start());
+    track(Providers.start(partitionable, expiring, 100));
     LoadedConsumer consumer = consumer(true, greeters[0], greeters[1], expiring);
     awaitMoreCalls(consumer, 200);
-    long oldSession = providerClient.getZookeeperClient().getZooKeeper().getSessionId();
+    List<String> before = instanceNodes();
 
-    long expired = System.nanoTime();
-    providerClient.getZookeeperClient().getZooKeeper().getTestable().injectSessionExpiration();
-    await().atMost(SESSION.multipliedBy(3)).until(() -> {
-      long session = providerClient.getZookeeperClient().getZooKeeper().getSessionId();
-      for (String node : instanceNodes()) {
-        Stat stat = admin.checkExists().forPath("/v1/apps/test-app/instances/" + node);
-        if (stat != null && session != oldSession && stat.getEphemeralOwner() == session) {
-          return true;
-        }
-      }
-      return false;
-    });
-    long reRegistered = millisSince(expired);
+    long cut = System.nanoTime();
+    proxy.cut();
+    await().atMost(SESSION.multipliedBy(4)).until(() -> instanceNodes().size() == 2);
+    long expiredAfter = millisSince(cut);
+    awaitMoreCalls(consumer, 200);
+    long healed = System.nanoTime();
+    proxy.heal();
+    await().atMost(SESSION.multipliedBy(3)).until(() -> instanceNodes().size() == 3);
+    long reRegistered = millisSince(healed);
     awaitMoreCalls(consumer, 200);
 
-    consumer.stop("S5 provider session expired by the server", "re-registered under the new"
-        + " session " + reRegistered + " ms after the expiry");
+    consumer.stop("S5 provider partitioned from ZooKeeper until the server expired its session",
+        "server deleted the node " + expiredAfter + " ms after the cut (session 4 s);"
+            + " re-registered " + reRegistered + " ms after healing");
     assertThat(consumer.failures()).isEmpty();
+    assertThat(instanceNodes()).containsExactlyInAnyOrderElementsOf(before);
   }
 
   /** S8: every provider replaced at once (new generation up, old generation closed together). */

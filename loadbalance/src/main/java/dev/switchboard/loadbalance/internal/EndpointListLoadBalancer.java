@@ -178,6 +178,9 @@ public abstract class EndpointListLoadBalancer extends LoadBalancer {
         && (state == ConnectivityState.CONNECTING || state == ConnectivityState.IDLE)) {
       return;
     }
+    if (state == ConnectivityState.READY && endpoint.state != ConnectivityState.READY) {
+      endpoint.load.resetLatency(); // a new connection: earlier round trips describe the old one
+    }
     endpoint.state = state;
     updateBalancingState();
   }

@@ -19,8 +19,6 @@ import java.util.List;
  * (synchronization context only); pickers are immutable apart from the shared load records.
  */
 final class PowerOfTwoChoicesLoadBalancer extends EndpointListLoadBalancer {
-  /** What an endpoint without a sample is assumed to take: optimistic, so it gets tried. */
-
   private final boolean latencyAware;
   private long decayNanos = Duration.ofSeconds(10).toNanos();
 

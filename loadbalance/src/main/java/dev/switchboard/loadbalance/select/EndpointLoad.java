@@ -11,8 +11,11 @@ import java.util.function.LongSupplier;
  * ones pull it down with weight {@code 1 - e^(-Δt/τ)}, where Δt is the time since the last
  * update and τ the decay window. So one slow response makes the endpoint look slow immediately,
  * and it earns its way back over about τ. The cost used to compare endpoints is
- * {@code ewma × (inFlight + 1)}; an endpoint with no sample yet costs {@code (inFlight + 1)}
- * times a small default, so new endpoints are tried.
+ * {@code ewma × (inFlight + 1)}. An endpoint with no sample yet costs nothing while idle, so it
+ * is tried at once (as Finagle does), and a default round trip per call in flight after that,
+ * so a burst does not all land on it. A new connection starts without samples
+ * ({@link #resetLatency()}): round trips measured on a connection that is gone say little about
+ * its successor, and a stale peak would keep a restarted endpoint from ever being tried.
  *
  * <p>Thread-safe: counters are atomic; the average is updated under the object's lock, off the
  * pick path (reads are racy-but-safe volatile reads).
@@ -91,9 +94,19 @@ public final class EndpointLoad {
     return latencyAware ? cost(DEFAULT_RTT_NANOS) : inFlight() + 1;
   }
 
-  /** Returns the peak-EWMA cost: {@code ewma × (inFlight + 1)}. */
+  /**
+   * Returns the peak-EWMA cost: {@code ewma × (inFlight + 1)}, or without a sample
+   * {@code defaultRttNanos × inFlight}.
+   */
   public double cost(double defaultRttNanos) {
     double ewma = ewmaNanos;
-    return (ewma == 0 ? defaultRttNanos : ewma) * (inFlight.get() + 1);
+    int calls = inFlight.get();
+    return ewma == 0 ? defaultRttNanos * calls : ewma * (calls + 1);
+  }
+
+  /** Forgets the round trips measured so far (the endpoint has a new connection). */
+  public synchronized void resetLatency() {
+    ewmaNanos = 0;
+    lastUpdateNanos = 0;
   }
 }

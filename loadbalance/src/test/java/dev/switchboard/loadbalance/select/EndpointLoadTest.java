@@ -55,6 +55,25 @@ class EndpointLoadTest {
     load.started();
 
     assertThat(load.cost(1)).isEqualTo(idle * 3);
-    assertThat(new EndpointLoad(now::get, 1).cost(42)).isEqualTo(42);
+  }
+
+  @Test
+  void endpointWithoutSamplesIsFreeWhileIdleThenPaysTheDefaultPerCall() {
+    EndpointLoad fresh = new EndpointLoad(now::get, 1);
+    assertThat(fresh.cost(42)).isZero();
+    fresh.started();
+    fresh.started();
+    assertThat(fresh.cost(42)).isEqualTo(84);
+  }
+
+  @Test
+  void resetForgetsAStalePeak() {
+    call(5_000);
+    assertThat(load.cost(1)).isPositive();
+
+    load.resetLatency();
+
+    assertThat(load.ewmaNanos()).isZero();
+    assertThat(load.cost(1)).isZero();
   }
 }

@@ -18,7 +18,8 @@ ask() { # four-letter word to the server; empty on failure
 case "${1:-}" in
   start)
     mkdir -p "$state/data"
-    mvn -B -ntp -q dependency:build-classpath -Dmdep.outputFile="$state/classpath.txt"
+    mvn -B -ntp -q -Dstyle.color=never dependency:build-classpath \
+      -Dmdep.outputFile="$state/classpath.txt" >&2
     cat > "$state/zoo.cfg" <<CFG
 tickTime=200
 dataDir=$PWD/$state/data

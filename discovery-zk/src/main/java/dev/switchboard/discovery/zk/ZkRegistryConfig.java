@@ -29,7 +29,7 @@ public final class ZkRegistryConfig {
   public static final String DEFAULT_ROOT = "/switchboard";
 
   private static final String PARAMETERS = "sessionTimeout, connectionTimeout, debounce,"
-      + " dropProtection, snapshotDir, snapshotMaxAge, allowLoopback, trustStore,"
+      + " dropProtection, maxInstances, snapshotDir, snapshotMaxAge, allowLoopback, trustStore,"
       + " trustStorePassword, keyStore, keyStorePassword";
 
   private final String connectString;
@@ -38,6 +38,7 @@ public final class ZkRegistryConfig {
   private final Duration connectionTimeout;
   private final Duration debounce;
   private final Duration dropProtection;
+  private final int maxInstances;
   private final Path snapshotDirectory;
   private final Duration snapshotMaxAge;
   private final Boolean allowLoopback;
@@ -52,6 +53,7 @@ public final class ZkRegistryConfig {
     this.connectionTimeout = builder.connectionTimeout;
     this.debounce = builder.debounce;
     this.dropProtection = builder.dropProtection;
+    this.maxInstances = builder.maxInstances;
     this.snapshotDirectory = builder.snapshotDirectory;
     this.snapshotMaxAge = builder.snapshotMaxAge;
     this.allowLoopback = builder.allowLoopback;
@@ -117,6 +119,7 @@ public final class ZkRegistryConfig {
           case "connectionTimeout" -> builder.connectionTimeout(parseDuration(uri, key, value));
           case "debounce" -> builder.debounce(parseDuration(uri, key, value));
           case "dropProtection" -> builder.dropProtection(parseDuration(uri, key, value));
+          case "maxInstances" -> builder.maxInstances(parseInt(uri, key, value));
           case "snapshotMaxAge" -> builder.snapshotMaxAge(parseDuration(uri, key, value));
           case "snapshotDir" -> {
             if (value.equals("none")) {
@@ -163,6 +166,15 @@ public final class ZkRegistryConfig {
     }
   }
 
+  private static int parseInt(URI uri, String key, String value) {
+    try {
+      return Integer.parseInt(value);
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("registry URI '" + redact(uri) + "': " + key + "='"
+          + value + "' is not an integer", e);
+    }
+  }
+
   private static boolean parseBoolean(URI uri, String key, String value) {
     return switch (value) {
       case "true" -> true;
@@ -203,6 +215,11 @@ public final class ZkRegistryConfig {
    */
   public Duration dropProtection() {
     return dropProtection;
+  }
+
+  /** Returns the most instances a watch accepts for one service; more are skipped, loudly. */
+  public int maxInstances() {
+    return maxInstances;
   }
 
   /** Returns where watches keep per-service snapshots for a cold start, if anywhere. */
@@ -258,7 +275,7 @@ public final class ZkRegistryConfig {
     return other instanceof ZkRegistryConfig that && connectString.equals(that.connectString)
         && root.equals(that.root) && sessionTimeout.equals(that.sessionTimeout)
         && connectionTimeout.equals(that.connectionTimeout) && debounce.equals(that.debounce)
-        && dropProtection.equals(that.dropProtection)
+        && dropProtection.equals(that.dropProtection) && maxInstances == that.maxInstances
         && Objects.equals(snapshotDirectory, that.snapshotDirectory)
         && snapshotMaxAge.equals(that.snapshotMaxAge)
         && Objects.equals(allowLoopback, that.allowLoopback) && Objects.equals(user, that.user)
@@ -268,7 +285,7 @@ public final class ZkRegistryConfig {
   @Override
   public int hashCode() {
     return Objects.hash(connectString, root, sessionTimeout, connectionTimeout, debounce,
-        dropProtection, snapshotDirectory, snapshotMaxAge, allowLoopback, user, password, tls);
+        dropProtection, maxInstances, snapshotDirectory, snapshotMaxAge, allowLoopback, user, password, tls);
   }
 
   /** Describes the registry for logs and messages; never shows a password. */
@@ -287,6 +304,7 @@ public final class ZkRegistryConfig {
     private Duration connectionTimeout = Duration.ofSeconds(5);
     private Duration debounce = Duration.ofMillis(20);
     private Duration dropProtection = Duration.ofSeconds(30);
+    private int maxInstances = 10_000;
     private Path snapshotDirectory = defaultSnapshotDirectory();
     private Duration snapshotMaxAge = Duration.ofDays(1);
     private Boolean allowLoopback;
@@ -360,6 +378,21 @@ public final class ZkRegistryConfig {
     public Builder dropProtection(Duration window) {
       this.dropProtection = checkRange(window, "dropProtection", Duration.ZERO,
           Duration.ofHours(1));
+      return this;
+    }
+
+    /**
+     * Sets the most instances a watch accepts for one service, 1 to 1,000,000, 10,000 by default.
+     * Beyond it (thousands of forged entries, say) the oldest registrations are kept, the rest
+     * skipped, and a warning names the service: a consumer never opens connections without
+     * bound because of registry data.
+     */
+    public Builder maxInstances(int max) {
+      if (max < 1 || max > 1_000_000) {
+        throw new IllegalArgumentException("maxInstances " + max
+            + " is out of range (allowed: 1..1000000)");
+      }
+      this.maxInstances = max;
       return this;
     }
 

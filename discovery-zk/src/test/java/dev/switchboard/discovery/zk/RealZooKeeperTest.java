@@ -33,12 +33,13 @@ class RealZooKeeperTest {
     return closer.register(resource);
   }
 
-  private String connectString() throws Exception {
+  private static String external() {
     String external = System.getenv("SWITCHBOARD_ZK_CONNECT");
-    if (external != null && !external.isBlank()) {
-      return external;
-    }
-    return track(ZooKeeperProcess.start()).connectString();
+    return external == null || external.isBlank() ? null : external.trim();
+  }
+
+  private String connectString() throws Exception {
+    return external() != null ? external() : track(ZooKeeperProcess.start()).connectString();
   }
 
   @Test
@@ -59,7 +60,8 @@ class RealZooKeeperTest {
     int afterClose = consumer.succeeded();
     await().atMost(Duration.ofSeconds(30)).until(() -> consumer.succeeded() > afterClose + 200);
 
-    consumer.stop("real ZooKeeper server: graceful leave", "separate process");
+    consumer.stop("real ZooKeeper server: graceful leave", external() != null
+        ? "the server .ci/run started at " + external() : "a server this test started");
     assertThat(consumer.failures()).isEmpty();
     assertThat(first.calls()).isEqualTo(servedAfterClose);
   }

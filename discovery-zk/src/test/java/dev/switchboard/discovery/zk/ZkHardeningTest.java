@@ -281,6 +281,32 @@ class ZkHardeningTest {
     assertThat(consumer.snapshots).allSatisfy(snapshot -> assertThat(snapshot).isNotEmpty());
   }
 
+  /** S10: thousands of forged entries are capped: the oldest registrations stay, loudly. */
+  @Test
+  void instancesBeyondTheCapAreSkippedKeepingTheOldest() throws Exception {
+    Registry provider = open(uri("snapshotDir=none"));
+    List<ProviderInstance> genuine = List.of(instance("10.0.0.1", 7001),
+        instance("10.0.0.2", 7001), instance("10.0.0.3", 7001));
+    for (ProviderInstance instance : genuine) {
+      provider.register(instance).awaitRegistered(Duration.ofSeconds(10));
+    }
+    SnapshotRecorder consumer = watch(open(uri("snapshotDir=none&maxInstances=3")), 3);
+
+    for (int i = 0; i < 20; i++) {
+      ProviderInstance forged = instance("10.6.6." + (i + 1), 7001);
+      admin.create().withMode(CreateMode.EPHEMERAL)
+          .forPath(instancePath(forged), InstanceCodec.encode(forged));
+    }
+    ProviderInstance marker = instance("10.0.0.4", 7001);
+    provider.register(marker).awaitRegistered(Duration.ofSeconds(10));
+    provider.close(); // genuine ones leave; the cap now admits forged ones, oldest first
+
+    await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+        assertThat(consumer.latest()).extracting(ServiceInstance::host)
+            .containsExactly("10.6.6.1", "10.6.6.2", "10.6.6.3"));
+    assertThat(consumer.snapshots).allSatisfy(snapshot -> assertThat(snapshot).hasSize(3));
+  }
+
   /** Security: with digest credentials, only the provider identity may write; anyone reads. */
   @Test
   void credentialedRegistryRefusesUnauthenticatedWriters() throws Exception {

@@ -23,10 +23,15 @@ final class ZooKeeperProcess implements AutoCloseable {
 
   /** Starts a server with a 200 ms tick (sessions of 0.4 to 4 s) and waits until it serves. */
   static ZooKeeperProcess start() throws Exception {
-    int port;
-    try (ServerSocket socket = new ServerSocket(0)) {
-      port = socket.getLocalPort();
-    }
+    return start("");
+  }
+
+  /**
+   * Starts a server as {@link #start()} does, with {@code extraConfig} (zoo.cfg lines) appended,
+   * e.g. a {@code secureClientPort} and its TLS stores.
+   */
+  static ZooKeeperProcess start(String extraConfig) throws Exception {
+    int port = freePort();
     Path directory = Files.createTempDirectory(Path.of("target"), "zookeeper-");
     Path config = directory.resolve("zoo.cfg");
     Files.writeString(config, String.join("\n",
@@ -36,13 +41,20 @@ final class ZooKeeperProcess implements AutoCloseable {
         "clientPortAddress=127.0.0.1",
         "admin.enableServer=false",
         "4lw.commands.whitelist=ruok,srvr",
-        ""));
+        extraConfig));
     ChildJvm jvm = ChildJvm.start("zookeeper-" + port, ZooKeeperServerMain.class,
         line -> line.contains("binding to port") || line.contains("Started")
             || line.contains("Snapshot taken"), config.toAbsolutePath().toString());
     ZooKeeperProcess process = new ZooKeeperProcess(jvm, port);
     process.awaitServing();
     return process;
+  }
+
+  /** Returns a loopback port free at the time of the call. */
+  static int freePort() throws IOException {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      return socket.getLocalPort();
+    }
   }
 
   private void awaitServing() throws Exception {

@@ -32,7 +32,8 @@ import org.slf4j.LoggerFactory;
  *   <li>changes are gathered for the debounce period, so a burst becomes one snapshot (the first
  *       snapshot is never delayed);
  *   <li>instances with the same host and port are deduplicated, the newest registration (by
- *       creation zxid) winning;
+ *       creation zxid) winning; beyond {@code maxInstances}, only the oldest registrations are
+ *       kept;
  *   <li>a mass drop (fewer than half the instances, or none) is held for the protection window,
  *       with a loud warning ({@link DropProtection});
  *   <li>connection trouble keeps the last snapshot; after a reconnect every cache is re-read
@@ -59,6 +60,7 @@ final class ServiceWatch implements Watch {
   private volatile boolean closed;
   private boolean live;
   private boolean servingSnapshot;
+  private boolean overCap;
   private List<ServiceInstance> lastLive;
   private List<ServiceInstance> lastDelivered;
   private ScheduledFuture<?> pendingRefresh;
@@ -182,6 +184,18 @@ final class ServiceWatch implements Watch {
     }
     List<AppInstances.CachedInstance> ordered = new ArrayList<>(byEndpoint.values());
     ordered.sort(Comparator.comparingLong(AppInstances.CachedInstance::czxid));
+    if (ordered.size() > settings.maxInstances()) {
+      if (!overCap) {
+        logger.warn("REGISTRY INSTANCE CAP: {} lists {} instances in {}, more than maxInstances"
+                + " {}; keeping the {} oldest registrations and skipping the rest",
+            service, ordered.size(), registry.describe(), settings.maxInstances(),
+            settings.maxInstances());
+      }
+      overCap = true;
+      ordered = ordered.subList(0, settings.maxInstances());
+    } else {
+      overCap = false;
+    }
     return ordered.stream().map(AppInstances.CachedInstance::instance).toList();
   }
 

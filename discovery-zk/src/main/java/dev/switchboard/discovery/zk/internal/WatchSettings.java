@@ -9,8 +9,9 @@ import java.time.Duration;
  *     snapshot or reporting the registry unreachable
  * @param debounceMs how long changes are gathered before a snapshot is published
  * @param dropProtection how long instances lost in a mass drop are kept
+ * @param maxInstances the most instances accepted for one service
  * @param snapshots the disk snapshot store, or {@code null} for none
  * @param addresses which advertised addresses are acceptable
  */
 record WatchSettings(long connectionTimeoutMs, long debounceMs, Duration dropProtection,
-    SnapshotStore snapshots, AddressPolicy addresses) {}
+    int maxInstances, SnapshotStore snapshots, AddressPolicy addresses) {}

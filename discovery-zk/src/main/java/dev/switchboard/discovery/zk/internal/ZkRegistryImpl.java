@@ -108,7 +108,8 @@ public final class ZkRegistryImpl implements Registry {
         .orElse(null);
     return new ZkRegistryImpl(client, true, config.toString(), new WatchSettings(
         config.connectionTimeout().toMillis(), config.debounce().toMillis(),
-        config.dropProtection(), snapshots, new AddressPolicy(config.allowLoopback())));
+        config.dropProtection(), config.maxInstances(), snapshots,
+        new AddressPolicy(config.allowLoopback())));
   }
 
   private static ZKClientConfig tlsClientConfig(ZkTls tls) {
@@ -144,7 +145,8 @@ public final class ZkRegistryImpl implements Registry {
     return new ZkRegistryImpl(client, false,
         "zk://" + client.getZookeeperClient().getCurrentConnectionString() + "/"
             + client.getNamespace(), new WatchSettings(connectionTimeoutMs,
-            defaults.debounce().toMillis(), defaults.dropProtection(), null,
+            defaults.debounce().toMillis(), defaults.dropProtection(),
+            defaults.maxInstances(), null,
             new AddressPolicy(defaults.allowLoopback())));
   }
 

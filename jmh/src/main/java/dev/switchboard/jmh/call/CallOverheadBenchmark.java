@@ -1,40 +1,7 @@
 package dev.switchboard.jmh.call;
 
-import com.github.benmanes.caffeine.cache.Caffeine;
-import dev.switchboard.loadbalance.Balancers;
 import dev.switchboard.proto.helloworld.GreeterGrpc;
 import dev.switchboard.proto.helloworld.HelloReply;
-import dev.switchboard.proto.helloworld.HelloRequest;
-import dev.switchboard.rpc.HashKeys;
-import dev.switchboard.rpc.InstanceState;
-import dev.switchboard.rpc.MethodPolicy;
-import dev.switchboard.rpc.ReferenceConfig;
-import dev.switchboard.rpc.RetryBudget;
-import dev.switchboard.rpc.RetryPolicy;
-import dev.switchboard.rpc.RpcClient;
-import dev.switchboard.rpc.internal.FallbackInterceptor;
-import dev.switchboard.rpc.internal.FallbackStats;
-import dev.switchboard.rpc.internal.MethodPolicies;
-import dev.switchboard.rpc.internal.MethodPolicyInterceptor;
-import dev.switchboard.rpc.internal.RetryBudgetTracker;
-import dev.switchboard.rpc.registry.ExportedService;
-import dev.switchboard.rpc.registry.ProviderInstance;
-import dev.switchboard.rpc.registry.Registry;
-import dev.switchboard.rpc.registry.RegistryProviders;
-import io.grpc.Channel;
-import io.grpc.ClientInterceptors;
-import io.grpc.ManagedChannel;
-import io.grpc.Server;
-import io.grpc.inprocess.InProcessChannelBuilder;
-import io.grpc.inprocess.InProcessServerBuilder;
-import io.grpc.netty.NettyChannelBuilder;
-import io.grpc.netty.NettyServerBuilder;
-import io.grpc.stub.StreamObserver;
-import java.net.InetSocketAddress;
-import java.time.Duration;
-import java.time.Instant;
-import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -64,6 +31,9 @@ import org.openjdk.jmh.annotations.Warmup;
  *       {@code switchboard-lean}: the same without deadline, retry or fallback.
  * </ul>
  *
+ * <p>The server and stacks are set up by {@link CallStack}; {@link CallThroughputBenchmark}
+ * measures the same stacks with async calls, 64 in flight.
+ *
  * <pre>
  * java -jar jmh/target/benchmarks.jar CallOverheadBenchmark -prof gc                 # latency
  * java -jar jmh/target/benchmarks.jar CallOverheadBenchmark -bm thrpt -t 8           # throughput
@@ -76,8 +46,6 @@ import org.openjdk.jmh.annotations.Warmup;
 @Measurement(iterations = 5, time = 2)
 @Fork(1)
 public class CallOverheadBenchmark {
-  private static final HelloRequest REQUEST = HelloRequest.newBuilder().setName("bench").build();
-
   @Param({"inprocess", "netty"})
   String transport;
 
@@ -90,107 +58,26 @@ public class CallOverheadBenchmark {
   @Param({"raw", "raw-deadline", "switchboard", "switchboard-lean"})
   String stack;
 
-  private Server server;
-  private ManagedChannel channel;
-  private RpcClient client;
-  private Registry registry;
+  private CallStack calls;
   GreeterGrpc.GreeterBlockingStub stub;
-
-  /** The policies of the switchboard stacks. */
-  ReferenceConfig policies() {
-    ReferenceConfig.Builder config = ReferenceConfig.builder()
-        .balancer(Balancers.WEIGHTED_ROUND_ROBIN);
-    if (stack.equals("switchboard-lean")) {
-      return config.build();
-    }
-    return config.deadline(Duration.ofSeconds(5))
-        .methodDefaults(MethodPolicy.builder().retry(RetryPolicy.attempts(3)).build())
-        .method("SayHello", MethodPolicy.builder().cacheable(true).build())
-        .build();
-  }
-
-  private boolean raw() {
-    return stack.startsWith("raw");
-  }
 
   @Setup(Level.Trial)
   public void setUp() throws Exception {
-    GreeterGrpc.GreeterImplBase service = new GreeterGrpc.GreeterImplBase() {
-      @Override
-      public void sayHello(HelloRequest request, StreamObserver<HelloReply> responses) {
-        responses.onNext(HelloReply.newBuilder().setMessage("hi").build());
-        responses.onCompleted();
-      }
-    };
-    if (transport.equals("inprocess")) {
-      String name = InProcessServerBuilder.generateName();
-      // Direct executors on both sides: the call runs on the caller's thread, so the figure is
-      // the CPU cost of the two stacks, not thread hand-off noise.
-      server = InProcessServerBuilder.forName(name).directExecutor().addService(service).build()
-          .start();
-      if (raw()) {
-        channel = InProcessChannelBuilder.forName(name).directExecutor().build();
-        stub = GreeterGrpc.newBlockingStub(channel);
-      } else {
-        ReferenceConfig config = policies();
-        MethodPolicies resolved = MethodPolicies.resolve(GreeterGrpc.getServiceDescriptor(),
-            config.methodDefaults(), config.methods(), "bench");
-        channel = InProcessChannelBuilder.forName(name).directExecutor().enableRetry()
-            .defaultServiceConfig(Map.of(
-                "loadBalancingConfig", List.of(Map.of(Balancers.WEIGHTED_ROUND_ROBIN, Map.of())),
-                "methodConfig", resolved.methodConfig("helloworld.Greeter")))
-            .build();
-        RetryBudgetTracker budget = new RetryBudgetTracker(RetryBudget.DEFAULT, System::nanoTime);
-        Channel intercepted = ClientInterceptors.intercept(channel,
-            HashKeys.contextInterceptor(),
-            new MethodPolicyInterceptor(resolved, budget),
-            new FallbackInterceptor(resolved, null,
-                Caffeine.newBuilder().executor(Runnable::run).maximumSize(10_000).build(),
-                new FallbackStats(System::nanoTime)));
-        stub = GreeterGrpc.newBlockingStub(intercepted);
-      }
-    } else {
-      server = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
-          .addService(service).build().start();
-      if (raw()) {
-        channel = NettyChannelBuilder.forAddress("127.0.0.1", server.getPort()).usePlaintext()
-            .build();
-        stub = GreeterGrpc.newBlockingStub(channel);
-      } else {
-        String uri = "memory://bench-" + System.nanoTime();
-        registry = RegistryProviders.loadDefault().open(uri);
-        registry.register(new ProviderInstance(
-            ProviderInstance.newInstanceId("127.0.0.1", server.getPort()), "bench", "127.0.0.1",
-            server.getPort(), InstanceState.SERVING, Instant.EPOCH,
-            List.of(ExportedService.of("helloworld.Greeter"))));
-        client = RpcClient.builder().registry(uri).build();
-        stub = client.stub(GreeterGrpc::newBlockingStub, policies());
-      }
-    }
-    for (int i = 0; i < 1_000; i++) {
-      stub.sayHello(REQUEST);
-    }
+    calls = CallStack.start(transport, stack);
+    stub = calls.stub(GreeterGrpc::newBlockingStub);
+    calls.warmUp(1_000);
   }
 
   @TearDown(Level.Trial)
   public void tearDown() throws Exception {
-    if (client != null) {
-      client.close();
-    }
-    if (channel != null) {
-      channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
-    }
-    if (registry != null) {
-      registry.close();
-    }
-    server.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+    calls.close();
   }
 
   @Benchmark
   public HelloReply unaryCall() {
-    if (stack.equals("raw-deadline")) {
-      return stub.withDeadlineAfter(5, TimeUnit.SECONDS).sayHello(REQUEST);
+    if (calls.perCallDeadline()) {
+      return stub.withDeadlineAfter(5, TimeUnit.SECONDS).sayHello(CallStack.REQUEST);
     }
-    return stub.sayHello(REQUEST);
+    return stub.sayHello(CallStack.REQUEST);
   }
 }

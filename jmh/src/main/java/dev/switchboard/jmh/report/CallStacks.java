@@ -1,0 +1,57 @@
+package dev.switchboard.jmh.report;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The stacks and transports of the call benchmarks as the report names and pairs them. Each
+ * Switchboard stack is compared like for like: the full stack (which sets a 5 s deadline) with
+ * raw grpc-java setting the same deadline per call, the lean stack (no deadline) with bare raw
+ * grpc-java; {@code raw-deadline} with {@code raw} shows what the deadline alone costs.
+ * Constants and look-ups only.
+ */
+final class CallStacks {
+  static final String OVERHEAD = "CallOverheadBenchmark";
+  static final String THROUGHPUT = "CallThroughputBenchmark";
+
+  static final String IN_PROCESS = "inprocess";
+  static final String NETTY = "netty";
+  static final List<String> TRANSPORTS = List.of(IN_PROCESS, NETTY);
+
+  static final String RAW = "raw";
+  static final String RAW_DEADLINE = "raw-deadline";
+  static final String FULL = "switchboard";
+  static final String LEAN = "switchboard-lean";
+  static final List<String> STACKS = List.of(RAW, RAW_DEADLINE, FULL, LEAN);
+
+  private static final Map<String, String> BASELINES = Map.of(RAW_DEADLINE, RAW,
+      FULL, RAW_DEADLINE, LEAN, RAW);
+
+  private CallStacks() {}
+
+  /** Returns the stack {@code stack} is compared with, or empty for {@code raw}. */
+  static Optional<String> baseline(String stack) {
+    return Optional.ofNullable(BASELINES.get(stack));
+  }
+
+  /** Returns the transport as the report names it. */
+  static String label(String transport) {
+    return transport.equals(IN_PROCESS) ? "in-process" : transport.equals(NETTY)
+        ? "Netty loopback" : transport;
+  }
+
+  /** Returns the entry of {@code benchmark} for {@code transport} and {@code stack}. */
+  static Optional<JmhResult> find(Loaded<JmhResults> results, String benchmark,
+      String transport, String stack) {
+    if (!results.present()) {
+      return Optional.empty();
+    }
+    return results.value().find(benchmark, Map.of("transport", transport, "stack", stack));
+  }
+
+  /** Returns the median of a sample-mode entry, NaN if it has none. */
+  static double p50(JmhResult result) {
+    return result.percentile(50.0).orElse(Double.NaN);
+  }
+}

@@ -1,0 +1,208 @@
+package dev.switchboard.jmh.report;
+
+import java.lang.reflect.Field;
+import java.lang.reflect.Method;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.Param;
+
+/**
+ * A JMH invocation of the suite: which benchmark classes (optionally only some of their methods),
+ * which parameter values (a parameter not given takes every value of its {@code @Param}), how
+ * many threads, benchmark mode, {@code -prof gc} or not, and the iteration settings. It writes
+ * JMH's native JSON to its result file.
+ *
+ * <p>The time estimate counts the benchmark × parameter combinations from the classes'
+ * annotations, so it follows the sources: combinations × forks × (iterations + the per-fork
+ * overhead: JVM start and the benchmark's set-up) + 1 s for the JMH host JVM.
+ *
+ * <p>Immutable.
+ *
+ * @param name short name
+ * @param description what it measures
+ * @param resultFile where JMH writes its JSON
+ * @param benchmarks the benchmark classes
+ * @param methods the benchmark methods to run; empty for all
+ * @param params parameter values that replace the annotations' ({@code -p})
+ * @param threads benchmark threads ({@code -t})
+ * @param benchmarkMode a mode replacing the classes' ({@code -bm}, with {@code -tu s}), or null
+ * @param gcProfiler whether to add {@code -prof gc} (allocation per operation)
+ * @param settings forks and iterations
+ * @param forkOverheadSeconds the estimated seconds per fork outside the iterations
+ */
+record JmhRun(String name, String description, Path resultFile, List<Class<?>> benchmarks,
+    List<String> methods, Map<String, List<String>> params, int threads, String benchmarkMode,
+    boolean gcProfiler, JmhSettings settings, double forkOverheadSeconds) implements Step {
+
+  /** Seconds to start the JMH host JVM, which forks the measuring JVMs. */
+  static final double HOST_JVM_SECONDS = 1.0;
+
+  JmhRun {
+    benchmarks = List.copyOf(benchmarks);
+    methods = List.copyOf(methods);
+    Map<String, List<String>> copy = new LinkedHashMap<>();
+    params.forEach((key, values) -> copy.put(key, List.copyOf(values)));
+    params = Collections.unmodifiableMap(copy);
+  }
+
+  /**
+   * Returns a run of every method of {@code benchmarks}, all their parameter values, 1 thread,
+   * their own mode, without profiler.
+   */
+  static JmhRun of(String name, String description, Path resultFile, JmhSettings settings,
+      double forkOverheadSeconds, Class<?>... benchmarks) {
+    return new JmhRun(name, description, resultFile, List.of(benchmarks), List.of(), Map.of(), 1,
+        null, false, settings, forkOverheadSeconds);
+  }
+
+  /** Returns this run with {@code param} restricted to {@code values}. */
+  JmhRun param(String param, String... values) {
+    Map<String, List<String>> changed = new LinkedHashMap<>(params);
+    changed.put(param, List.of(values));
+    return new JmhRun(name, description, resultFile, benchmarks, methods, changed, threads,
+        benchmarkMode, gcProfiler, settings, forkOverheadSeconds);
+  }
+
+  /** Returns this run with only {@code only} of the benchmark methods. */
+  JmhRun methods(String... only) {
+    return new JmhRun(name, description, resultFile, benchmarks, List.of(only), params, threads,
+        benchmarkMode, gcProfiler, settings, forkOverheadSeconds);
+  }
+
+  /** Returns this run on {@code count} threads. */
+  JmhRun threads(int count) {
+    return new JmhRun(name, description, resultFile, benchmarks, methods, params, count,
+        benchmarkMode, gcProfiler, settings, forkOverheadSeconds);
+  }
+
+  /** Returns this run in JMH mode {@code mode} (e.g. {@code thrpt}), in operations per second. */
+  JmhRun mode(String mode) {
+    return new JmhRun(name, description, resultFile, benchmarks, methods, params, threads, mode,
+        gcProfiler, settings, forkOverheadSeconds);
+  }
+
+  /** Returns this run with {@code -prof gc}. */
+  JmhRun gc() {
+    return new JmhRun(name, description, resultFile, benchmarks, methods, params, threads,
+        benchmarkMode, true, settings, forkOverheadSeconds);
+  }
+
+  @Override
+  public List<String> arguments() {
+    List<String> args = new ArrayList<>();
+    args.add("org.openjdk.jmh.Main");
+    for (Class<?> benchmark : benchmarks) {
+      String prefix = benchmark.getName().replace(".", "\\.") + "\\.";
+      if (methods.isEmpty()) {
+        args.add(prefix);
+      } else {
+        for (String method : methods) {
+          args.add(prefix + method + "$");
+        }
+      }
+    }
+    args.addAll(Arrays.asList(settings.arguments()));
+    args.addAll(List.of("-t", String.valueOf(threads)));
+    if (benchmarkMode != null) {
+      args.addAll(List.of("-bm", benchmarkMode, "-tu", "s"));
+    }
+    if (gcProfiler) {
+      args.addAll(List.of("-prof", "gc"));
+    }
+    params.forEach((param, values) -> args.addAll(List.of("-p",
+        param + "=" + String.join(",", values))));
+    // Fail on error: a benchmark that throws fails the run, instead of a row silently missing.
+    args.addAll(List.of("-foe", "true", "-rf", "json", "-rff", resultFile.toString()));
+    return args;
+  }
+
+  @Override
+  public Path stdoutCapture() {
+    return null;
+  }
+
+  /**
+   * Returns the benchmark × parameter combinations the run measures.
+   *
+   * @throws IllegalStateException if a method or parameter value is not in the classes, or a
+   *     given parameter belongs to none of them
+   */
+  int combinations() {
+    Set<String> used = new LinkedHashSet<>();
+    int total = 0;
+    for (Class<?> benchmark : benchmarks) {
+      int methodCount = benchmarkMethods(benchmark);
+      int combinations = 1;
+      for (Field field : benchmark.getDeclaredFields()) {
+        Param param = field.getAnnotation(Param.class);
+        if (param == null) {
+          continue;
+        }
+        List<String> declared = List.of(param.value());
+        List<String> chosen = params.get(field.getName());
+        if (chosen == null) {
+          combinations *= declared.size();
+          continue;
+        }
+        used.add(field.getName());
+        for (String value : chosen) {
+          if (!declared.isEmpty() && !declared.contains(value)) {
+            throw new IllegalStateException(name + ": " + benchmark.getSimpleName()
+                + " has no " + field.getName() + " value " + value + "; its values: " + declared);
+          }
+        }
+        combinations *= chosen.size();
+      }
+      total += methodCount * combinations;
+    }
+    for (String param : params.keySet()) {
+      if (!used.contains(param)) {
+        throw new IllegalStateException(name + ": no benchmark of " + benchmarks.stream()
+            .map(Class::getSimpleName).toList() + " has a parameter " + param);
+      }
+    }
+    return total;
+  }
+
+  private int benchmarkMethods(Class<?> benchmark) {
+    List<String> declared = Arrays.stream(benchmark.getDeclaredMethods())
+        .filter(m -> m.isAnnotationPresent(Benchmark.class)).map(Method::getName).toList();
+    if (methods.isEmpty()) {
+      return declared.size();
+    }
+    for (String method : methods) {
+      if (!declared.contains(method)) {
+        throw new IllegalStateException(name + ": " + benchmark.getSimpleName()
+            + " has no benchmark method " + method + "; its methods: " + declared);
+      }
+    }
+    return methods.size();
+  }
+
+  /** Returns the seconds one fork takes, iterations and overhead. */
+  private double forkSeconds() {
+    return settings.iterationSeconds() + forkOverheadSeconds;
+  }
+
+  @Override
+  public double estimatedSeconds() {
+    return combinations() * settings.forks() * forkSeconds() + HOST_JVM_SECONDS;
+  }
+
+  @Override
+  public String estimateFormula() {
+    return String.format(Locale.ROOT, "%d combinations × %d fork%s × (%s iterating + %s"
+        + " start-up) + %s", combinations(), settings.forks(), settings.forks() == 1 ? "" : "s",
+        Fmt.num(settings.iterationSeconds()) + " s", Fmt.num(forkOverheadSeconds) + " s",
+        Fmt.num(HOST_JVM_SECONDS) + " s");
+  }
+}

@@ -1,0 +1,60 @@
+package dev.switchboard.jmh.report;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Every input of the report, read from {@code DIR/bench/}; each may be missing or unreadable
+ * (see {@link Loaded}), never fatal.
+ *
+ * <p>Immutable.
+ *
+ * @param pick1 pick cost, 1 thread, with allocation
+ * @param pick2 pick cost, 2 threads
+ * @param keyHash key hashing
+ * @param latency blocking call latency
+ * @param throughput1 blocking call throughput, 1 thread
+ * @param throughput8 blocking call throughput, 8 threads
+ * @param async async call throughput, 64 in flight
+ * @param hashQuality hash quality
+ * @param tailSim the tail simulator's JSON
+ * @param tailSimMarkdown the tail simulator's markdown
+ * @param discovery the discovery timings
+ * @param suite what the suite run did
+ */
+record ReportData(Loaded<JmhResults> pick1, Loaded<JmhResults> pick2,
+    Loaded<JmhResults> keyHash, Loaded<JmhResults> latency, Loaded<JmhResults> throughput1,
+    Loaded<JmhResults> throughput8, Loaded<JmhResults> async,
+    Loaded<HashQualityTable> hashQuality, Loaded<TailSimResults> tailSim,
+    Loaded<String> tailSimMarkdown, Loaded<DiscoveryTable> discovery,
+    Loaded<SuiteRecord> suite) {
+
+  /** Reads everything under {@code docs/bench/}. */
+  static ReportData load(Path docs) {
+    Path bench = docs.resolve(ResultFiles.BENCH_DIR);
+    return new ReportData(jmh(bench, ResultFiles.PICK_1T), jmh(bench, ResultFiles.PICK_2T),
+        jmh(bench, ResultFiles.KEY_HASH), jmh(bench, ResultFiles.CALL_LATENCY),
+        jmh(bench, ResultFiles.CALL_THROUGHPUT_1T), jmh(bench, ResultFiles.CALL_THROUGHPUT_8T),
+        jmh(bench, ResultFiles.CALL_ASYNC),
+        Loaded.from(bench.resolve(ResultFiles.HASH_QUALITY),
+            file -> HashQualityTable.parse(Files.readString(file))),
+        Loaded.from(bench.resolve(ResultFiles.TAIL_SIM_JSON), TailSimResults::read),
+        Loaded.from(bench.resolve(ResultFiles.TAIL_SIM_MARKDOWN), Files::readString),
+        Loaded.from(bench.resolve(ResultFiles.DISCOVERY),
+            file -> DiscoveryTable.parse(Files.readString(file))),
+        Loaded.from(bench.resolve(ResultFiles.SUITE_RUN), SuiteRecord::read));
+  }
+
+  private static Loaded<JmhResults> jmh(Path bench, String name) {
+    return Loaded.from(bench.resolve(name), JmhResults::read);
+  }
+
+  /** Returns the JMH version of the first result that names one. */
+  Optional<String> jmhVersion() {
+    return List.of(pick1, pick2, keyHash, latency, throughput1, throughput8, async).stream()
+        .filter(Loaded::present).map(loaded -> loaded.value().jmhVersion())
+        .flatMap(Optional::stream).findFirst();
+  }
+}

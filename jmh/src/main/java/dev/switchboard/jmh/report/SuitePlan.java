@@ -1,0 +1,133 @@
+package dev.switchboard.jmh.report;
+
+import dev.switchboard.jmh.KeyHashBenchmark;
+import dev.switchboard.jmh.call.CallOverheadBenchmark;
+import dev.switchboard.jmh.call.CallThroughputBenchmark;
+import dev.switchboard.jmh.discovery.DiscoveryTimings;
+import dev.switchboard.jmh.lb.DubboPickBenchmark;
+import dev.switchboard.jmh.lb.HashQuality;
+import dev.switchboard.jmh.lb.PickBenchmark;
+import dev.switchboard.jmh.sim.TailSimulator;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * What the suite runs in a mode, in order, with the time budget: the JMH benchmarks (pick cost
+ * on 1 and 2 threads, key hashing, call latency, call throughput on 1 and 8 threads and async
+ * with 64 in flight), then hash quality, the tail simulator and the discovery timings.
+ *
+ * <p>Quick: one fork, short iterations, picks at N = 1,000 only (the targets' size) and only the
+ * shipped key hash; it must fit {@link #QUICK_BUDGET_SECONDS} on 2 cores. Full: 3 forks, longer
+ * iterations, every parameter value.
+ *
+ * <p>The per-fork start-up figures and the non-JMH steps' times were measured on the project's
+ * 2-vCPU VM while another build ran: a pick fork starts and sets up in about 1.3-2 s, a call fork
+ * (server, channel, 1,000 warm-up calls) in about 2 s; {@code HashQuality} took 64 s, the tail
+ * simulator 8 s for 1,000,000 requests per run; the discovery timings take about 14 s to start
+ * and converge, 1 s per round and 35 ms per service of 10 instances (40 s for 20 rounds and
+ * 1,000 services).
+ *
+ * <p>Immutable.
+ *
+ * @param mode quick or full
+ * @param docs the docs folder; results go to its {@code bench/} folder
+ * @param steps the steps, in order
+ */
+public record SuitePlan(SuiteMode mode, Path docs, List<Step> steps) {
+  /** The quick suite's time budget: 10 minutes on 2 cores. */
+  public static final double QUICK_BUDGET_SECONDS = 600;
+
+  private static final double PICK_FORK_START = 1.5;
+  private static final double CALL_FORK_START = 2.5;
+
+  public SuitePlan {
+    steps = List.copyOf(steps);
+  }
+
+  /** Returns the plan for {@code mode}, writing under {@code docs}. */
+  public static SuitePlan of(SuiteMode mode, Path docs) {
+    boolean quick = mode == SuiteMode.QUICK;
+    Path bench = docs.resolve(ResultFiles.BENCH_DIR);
+    JmhSettings pick = quick
+        ? new JmhSettings(1, 2, Duration.ofMillis(500), 3, Duration.ofMillis(500))
+        : new JmhSettings(3, 3, Duration.ofSeconds(1), 5, Duration.ofSeconds(1));
+    JmhSettings call = quick
+        ? new JmhSettings(1, 2, Duration.ofSeconds(1), 3, Duration.ofSeconds(1))
+        : new JmhSettings(3, 3, Duration.ofSeconds(2), 5, Duration.ofSeconds(2));
+    List<Step> steps = new ArrayList<>();
+
+    JmhRun pick1 = JmhRun.of("pick-1t", "pick cost, 1 thread, with allocation (-prof gc)",
+        bench.resolve(ResultFiles.PICK_1T), pick, PICK_FORK_START, PickBenchmark.class,
+        DubboPickBenchmark.class).threads(1).gc();
+    JmhRun pick2 = JmhRun.of("pick-2t", "pick cost, 2 threads",
+        bench.resolve(ResultFiles.PICK_2T), pick, PICK_FORK_START, PickBenchmark.class,
+        DubboPickBenchmark.class).threads(2);
+    JmhRun keyHash = JmhRun.of("keyhash", "key hashing", bench.resolve(ResultFiles.KEY_HASH),
+        pick, PICK_FORK_START, KeyHashBenchmark.class);
+    if (quick) {
+      pick1 = pick1.param("endpoints", "1000");
+      pick2 = pick2.param("endpoints", "1000");
+      keyHash = keyHash.methods("keyHash");
+    }
+    steps.add(pick1);
+    steps.add(pick2);
+    steps.add(keyHash);
+
+    steps.add(JmhRun.of("call-latency", "blocking unary call latency, with allocation"
+            + " (-prof gc)", bench.resolve(ResultFiles.CALL_LATENCY), call, CALL_FORK_START,
+        CallOverheadBenchmark.class).gc());
+    steps.add(JmhRun.of("call-throughput-1t", "blocking unary call throughput, 1 thread",
+        bench.resolve(ResultFiles.CALL_THROUGHPUT_1T), call, CALL_FORK_START,
+        CallOverheadBenchmark.class).mode("thrpt").threads(1));
+    steps.add(JmhRun.of("call-throughput-8t", "blocking unary call throughput, 8 threads",
+        bench.resolve(ResultFiles.CALL_THROUGHPUT_8T), call, CALL_FORK_START,
+        CallOverheadBenchmark.class).mode("thrpt").threads(8));
+    steps.add(JmhRun.of("call-async", "async unary call throughput, "
+            + CallThroughputBenchmark.IN_FLIGHT + " in flight, with allocation (-prof gc)",
+        bench.resolve(ResultFiles.CALL_ASYNC), call, CALL_FORK_START,
+        CallThroughputBenchmark.class).gc());
+
+    Path hashQuality = bench.resolve(ResultFiles.HASH_QUALITY);
+    steps.add(new MainRun("hash-quality", "hash quality (deterministic, 1,000,000 keys)",
+        hashQuality, HashQuality.class, List.of(), hashQuality, 75,
+        "measured 64 s + margin"));
+    steps.add(new MainRun("tail-sim", "tail latency with one slow backend (deterministic"
+            + " simulation)", bench.resolve(ResultFiles.TAIL_SIM_JSON), TailSimulator.class,
+        List.of("--requests", "1000000", "--seed", "42",
+            "--json", bench.resolve(ResultFiles.TAIL_SIM_JSON).toString(),
+            "--markdown", bench.resolve(ResultFiles.TAIL_SIM_MARKDOWN).toString()),
+        null, 15, "measured 8 s + margin"));
+    int rounds = quick ? 10 : 30;
+    int services = quick ? 200 : 1000;
+    double discovery = 14 + rounds * 1.0 + services * 0.035;
+    steps.add(new MainRun("discovery", "discovery timings against an embedded ZooKeeper",
+        bench.resolve(ResultFiles.DISCOVERY), DiscoveryTimings.class,
+        List.of("--rounds", String.valueOf(rounds), "--services", String.valueOf(services),
+            "--markdown", bench.resolve(ResultFiles.DISCOVERY).toString()),
+        null, discovery, String.format(Locale.ROOT, "14 s start-up and convergence + %d"
+            + " rounds × 1 s + %d services × 0.035 s", rounds, services)));
+    return new SuitePlan(mode, docs, steps);
+  }
+
+  /** Returns the estimated wall-clock seconds of every step, the report included (2 s). */
+  public double estimatedSeconds() {
+    return steps.stream().mapToDouble(Step::estimatedSeconds).sum() + 2;
+  }
+
+  /** Returns the plan as lines for the console: each step with its estimate, then the total. */
+  public String describe() {
+    StringBuilder out = new StringBuilder(String.format(Locale.ROOT,
+        "Benchmark suite, %s mode: %d steps, estimated %s%s%n", mode.label(), steps.size(),
+        Fmt.seconds(estimatedSeconds()), mode == SuiteMode.QUICK
+            ? " (budget " + Fmt.seconds(QUICK_BUDGET_SECONDS) + ")" : ""));
+    for (Step step : steps) {
+      out.append(String.format(Locale.ROOT, "  %-19s %11s  %s: %s%n", step.name(),
+          Fmt.seconds(step.estimatedSeconds()), step.description(), step.estimateFormula()));
+    }
+    out.append(String.format(Locale.ROOT, "  %-19s %11s%n", "report", "2 s"));
+    return out.toString();
+  }
+}

@@ -1,0 +1,299 @@
+package dev.switchboard.jmh.report;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * The performance targets of the benchmark-suite issue, each judged from the results (never
+ * from figures written here): met, not met, not run, or not yet (with what is missing). Judged
+ * on JMH's point estimates; the sections show the ± intervals. Stateless.
+ */
+final class Targets {
+  /** The endpoint count the pick targets are set at. */
+  static final String PICK_N = "1000";
+  static final double NETTY_P50_RATIO = 1.05;
+  static final double NETTY_THROUGHPUT_RATIO = 0.95;
+  static final double IN_PROCESS_ADDED_MICROS = 2;
+  static final double PICK_NS = 20;
+  static final double HASH_PICK_NS = 30;
+  static final double FASTER_THAN_GRPC = 3;
+  static final double FASTER_THAN_DUBBO = 10;
+  static final int HASH_BALANCE_N = 100;
+  static final double HASH_MAX_OVER_AVG = 1.05;
+  static final double MAGLEV_REMOVAL_TIMES_N = 2;
+  static final double SLOW_BACKEND_P99_RATIO = 1.2;
+  static final double FIRST_PICK_MILLIS = 100;
+
+  private static final String TAIL_PEAK_EWMA = "sb-peak-ewma";
+  private static final String QUEUEING = "queueing";
+
+  private Targets() {}
+
+  /** Returns every target, judged from {@code data}. */
+  static List<TargetRow> compute(ReportData data) {
+    return List.of(nettyP50(data), nettyThroughput(data), inProcessAdded(data),
+        pickCost(data), hashPickCost(data), fasterThanGrpc(data), fasterThanDubbo(data),
+        hashBalance(data), hashRemoval(data), slowBackend(data), stability(data),
+        firstPick(data));
+  }
+
+  /** Returns the targets section. */
+  static String markdown(List<TargetRow> rows) {
+    MarkdownTable table = new MarkdownTable("target", "measured", "verdict");
+    for (TargetRow row : rows) {
+      table.row(row.target(), row.measured(), row.verdict());
+    }
+    return "## Targets\n\nJudged from the results in this report, on JMH's point estimates (the"
+        + " sections below give the ± intervals). Call targets compare like for like: the full"
+        + " Switchboard stack (5 s deadline, retries, fallback) with raw grpc-java setting the"
+        + " same deadline, the lean stack with bare raw grpc-java.\n\n" + table + "\n";
+  }
+
+  private static TargetRow nettyP50(ReportData data) {
+    Check check = new Check("Netty: p50 ≤ " + Fmt.limit(NETTY_P50_RATIO)
+        + " × raw grpc-java");
+    if (!data.latency().present()) {
+      return check.missing(data.latency().reason()).row();
+    }
+    for (String stack : List.of(CallStacks.FULL, CallStacks.LEAN)) {
+      String base = CallStacks.baseline(stack).orElseThrow();
+      Optional<JmhResult> ours = CallStacks.find(data.latency(), CallStacks.OVERHEAD,
+          CallStacks.NETTY, stack);
+      Optional<JmhResult> theirs = CallStacks.find(data.latency(), CallStacks.OVERHEAD,
+          CallStacks.NETTY, base);
+      if (ours.isEmpty() || theirs.isEmpty()) {
+        check.missing("Netty latency of " + stack + " and " + base);
+        continue;
+      }
+      double p50 = CallStacks.p50(ours.get());
+      double baseP50 = CallStacks.p50(theirs.get());
+      check.figure(String.format(Locale.ROOT, "%s %s %s (p50 %s vs %s µs)", stack,
+          Fmt.ratio(p50 / baseP50), base, Fmt.num(p50), Fmt.num(baseP50)),
+          p50 / baseP50 <= NETTY_P50_RATIO);
+    }
+    return check.row();
+  }
+
+  private static TargetRow nettyThroughput(ReportData data) {
+    Check check = new Check("Netty: throughput ≥ " + Fmt.limit(NETTY_THROUGHPUT_RATIO)
+        + " × raw grpc-java (1 and 8 threads, async 64 in flight)");
+    throughput(check, "1 thread", data.throughput1(), CallStacks.OVERHEAD);
+    throughput(check, "8 threads", data.throughput8(), CallStacks.OVERHEAD);
+    throughput(check, "async 64", data.async(), CallStacks.THROUGHPUT);
+    return check.row();
+  }
+
+  private static void throughput(Check check, String what, Loaded<JmhResults> results,
+      String benchmark) {
+    if (!results.present()) {
+      check.missing(what + " (" + results.reason() + ")");
+      return;
+    }
+    List<String> parts = new ArrayList<>();
+    boolean passes = true;
+    for (String stack : List.of(CallStacks.FULL, CallStacks.LEAN)) {
+      String base = CallStacks.baseline(stack).orElseThrow();
+      Optional<JmhResult> ours = CallStacks.find(results, benchmark, CallStacks.NETTY, stack);
+      Optional<JmhResult> theirs = CallStacks.find(results, benchmark, CallStacks.NETTY, base);
+      if (ours.isEmpty() || theirs.isEmpty()) {
+        check.missing(what + " " + stack + " and " + base);
+        continue;
+      }
+      double ratio = ours.get().primary().score() / theirs.get().primary().score();
+      parts.add(stack + " " + Fmt.ratio(ratio) + " " + base);
+      passes &= ratio >= NETTY_THROUGHPUT_RATIO;
+    }
+    if (!parts.isEmpty()) {
+      check.figure(what + ": " + String.join(", ", parts), passes);
+    }
+  }
+
+  private static TargetRow inProcessAdded(ReportData data) {
+    Check check = new Check("in-process: ≤ " + Fmt.limit(IN_PROCESS_ADDED_MICROS)
+        + " µs added per call (p50)");
+    if (!data.latency().present()) {
+      return check.missing(data.latency().reason()).row();
+    }
+    for (String stack : List.of(CallStacks.FULL, CallStacks.LEAN)) {
+      String base = CallStacks.baseline(stack).orElseThrow();
+      Optional<JmhResult> ours = CallStacks.find(data.latency(), CallStacks.OVERHEAD,
+          CallStacks.IN_PROCESS, stack);
+      Optional<JmhResult> theirs = CallStacks.find(data.latency(), CallStacks.OVERHEAD,
+          CallStacks.IN_PROCESS, base);
+      if (ours.isEmpty() || theirs.isEmpty()) {
+        check.missing("in-process latency of " + stack + " and " + base);
+        continue;
+      }
+      double added = CallStacks.p50(ours.get()) - CallStacks.p50(theirs.get());
+      check.figure(String.format(Locale.ROOT, "%s %s µs vs %s (p50 %s vs %s µs)", stack,
+          Fmt.signed(added), base, Fmt.num(CallStacks.p50(ours.get())),
+          Fmt.num(CallStacks.p50(theirs.get()))), added <= IN_PROCESS_ADDED_MICROS);
+    }
+    return check.row();
+  }
+
+  private static TargetRow pickCost(ReportData data) {
+    Check check = new Check("pick ≤ " + Fmt.limit(PICK_NS) + " ns at N=" + PICK_N
+        + ", 0 B/op (weighted, two-choice)");
+    if (!data.pick1().present()) {
+      return check.missing(data.pick1().reason()).row();
+    }
+    for (String policy : List.of(PickPolicies.WRR, PickPolicies.RANDOM,
+        PickPolicies.LEAST_REQUEST, PickPolicies.PEAK_EWMA)) {
+      pick(check, data, policy, PICK_NS);
+    }
+    return check.row();
+  }
+
+  private static TargetRow hashPickCost(ReportData data) {
+    Check check = new Check("consistent-hash pick ≤ " + Fmt.limit(HASH_PICK_NS) + " ns at N="
+        + PICK_N + ", 0 B/op (key hashing included)");
+    if (!data.pick1().present()) {
+      return check.missing(data.pick1().reason()).row();
+    }
+    pick(check, data, PickPolicies.HASH, HASH_PICK_NS);
+    return check.row();
+  }
+
+  private static void pick(Check check, ReportData data, String policy, double limit) {
+    Optional<JmhResult> result = PickPolicies.pick(data.pick1().value(), policy, PICK_N);
+    if (result.isEmpty()) {
+      check.missing(policy);
+      return;
+    }
+    double ns = result.get().primary().score();
+    boolean fast = ns <= limit;
+    if (result.get().allocationPerOp().isEmpty()) {
+      check.figure(policy + " " + Fmt.num(ns) + " ns", fast)
+          .missing(policy + " B/op (-prof gc)");
+      return;
+    }
+    double bytes = result.get().allocationPerOp().getAsDouble();
+    check.figure(policy + " " + Fmt.num(ns) + " ns, " + Fmt.bytes(bytes) + " B/op",
+        fast && bytes < 0.5);
+  }
+
+  private static TargetRow fasterThanGrpc(ReportData data) {
+    Check check = new Check("≥ " + Fmt.limit(FASTER_THAN_GRPC) + " × faster than grpc-java's"
+        + " weighted and hashing pickers (N=" + PICK_N + ")");
+    if (!data.pick1().present()) {
+      return check.missing(data.pick1().reason()).row();
+    }
+    for (String policy : List.of(PickPolicies.WRR, PickPolicies.RANDOM, PickPolicies.HASH)) {
+      faster(check, data, policy, PickPolicies.PICK, PickPolicies.GRPC.get(policy),
+          FASTER_THAN_GRPC);
+    }
+    return check.row();
+  }
+
+  private static TargetRow fasterThanDubbo(ReportData data) {
+    Check check = new Check("≥ " + Fmt.limit(FASTER_THAN_DUBBO) + " × faster than Dubbo's"
+        + " balancers (N=" + PICK_N + ")");
+    if (!data.pick1().present()) {
+      return check.missing(data.pick1().reason()).row();
+    }
+    for (String policy : PickPolicies.SWITCHBOARD) {
+      faster(check, data, policy, PickPolicies.DUBBO_PICK, PickPolicies.DUBBO.get(policy),
+          FASTER_THAN_DUBBO);
+    }
+    return check.row();
+  }
+
+  private static void faster(Check check, ReportData data, String policy, String benchmark,
+      String counterpart, double limit) {
+    JmhResults results = data.pick1().value();
+    Optional<JmhResult> ours = PickPolicies.pick(results, policy, PICK_N);
+    Optional<JmhResult> theirs = benchmark.equals(PickPolicies.PICK)
+        ? PickPolicies.pick(results, counterpart, PICK_N)
+        : PickPolicies.dubbo(results, counterpart, PICK_N);
+    if (ours.isEmpty() || theirs.isEmpty()) {
+      check.missing(policy + " vs " + counterpart);
+      return;
+    }
+    double ratio = theirs.get().primary().score() / ours.get().primary().score();
+    check.figure(policy + " " + Fmt.ratio(ratio) + " vs " + counterpart, ratio >= limit);
+  }
+
+  private static TargetRow hashBalance(ReportData data) {
+    Check check = new Check("consistent hash: max/avg keys ≤ " + Fmt.limit(HASH_MAX_OVER_AVG)
+        + " at N=" + HASH_BALANCE_N);
+    Optional<HashQualityTable.Row> row = data.hashQuality().present()
+        ? data.hashQuality().value().row(PickPolicies.HASH, HASH_BALANCE_N) : Optional.empty();
+    if (row.isEmpty()) {
+      check.missing(data.hashQuality().present() ? "N=" + HASH_BALANCE_N
+          : data.hashQuality().reason());
+    } else {
+      check.figure(String.format(Locale.ROOT, "%.3f", row.get().maxOverAvg()),
+          row.get().maxOverAvg() <= HASH_MAX_OVER_AVG);
+    }
+    return check.row();
+  }
+
+  private static TargetRow hashRemoval(ReportData data) {
+    Check check = new Check("removing 1 of N moves ≤ " + Fmt.limit(MAGLEV_REMOVAL_TIMES_N)
+        + "/N of the keys (Maglev; ≤ 1.1/N would apply to a ring mode, which Switchboard does"
+        + " not have)");
+    List<HashQualityTable.Row> rows = data.hashQuality().present()
+        ? data.hashQuality().value().rows(PickPolicies.HASH) : List.of();
+    if (rows.isEmpty()) {
+      check.missing(data.hashQuality().present() ? "no " + PickPolicies.HASH + " rows"
+          : data.hashQuality().reason());
+    }
+    for (HashQualityTable.Row row : rows) {
+      check.figure(String.format(Locale.ROOT, "N=%d: %.2f/N", row.endpoints(),
+          row.removedMovedTimesN()), row.removedMovedTimesN() <= MAGLEV_REMOVAL_TIMES_N);
+    }
+    return check.row();
+  }
+
+  private static TargetRow slowBackend(ReportData data) {
+    Check check = new Check("one slow backend of 10: p99 ≤ "
+        + Fmt.limit(SLOW_BACKEND_P99_RATIO) + " × healthy p99 with peak EWMA (simulation)");
+    List<TailSimResults.Run> runs = data.tailSim().present()
+        ? data.tailSim().value().runs().stream()
+            .filter(r -> r.slowCluster() && r.balancer().equals(TAIL_PEAK_EWMA)).toList()
+        : List.of();
+    if (runs.isEmpty()) {
+      check.missing(data.tailSim().present() ? "no peak EWMA run" : data.tailSim().reason());
+    }
+    for (TailSimResults.Run run : runs) {
+      check.figure(run.model() + " " + Fmt.ratio(run.p99OverHealthy()),
+          run.p99OverHealthy() <= SLOW_BACKEND_P99_RATIO);
+    }
+    return check.row();
+  }
+
+  private static TargetRow stability(ReportData data) {
+    Check check = new Check("no default policy unstable in the queueing model (simulation)");
+    List<TailSimResults.Run> runs = data.tailSim().present()
+        ? data.tailSim().value().runs().stream()
+            .filter(r -> r.model().equals(QUEUEING) && r.switchboardDefault()).toList()
+        : List.of();
+    if (runs.isEmpty()) {
+      return check.missing(data.tailSim().present() ? "no queueing run"
+          : data.tailSim().reason()).row();
+    }
+    List<String> unstable = runs.stream().filter(TailSimResults.Run::unstable)
+        .map(r -> r.label() + " (" + (r.slowCluster() ? "slow" : "healthy") + " cluster)")
+        .toList();
+    long policies = runs.stream().map(TailSimResults.Run::balancer).distinct().count();
+    return check.figure(unstable.isEmpty() ? "none of " + policies + " default policies"
+        : "unstable: " + String.join(", ", unstable), unstable.isEmpty()).row();
+  }
+
+  private static TargetRow firstPick(ReportData data) {
+    Check check = new Check("registration → first pick ≤ " + Fmt.limit(FIRST_PICK_MILLIS)
+        + " ms (every round: judged on the max)");
+    if (!data.discovery().present() || data.discovery().value().firstPickMax().isEmpty()) {
+      return check.missing(data.discovery().present() ? "no registration row"
+          : data.discovery().reason()).row();
+    }
+    DiscoveryTable table = data.discovery().value();
+    double max = table.firstPickMax().getAsDouble();
+    return check.figure(String.format(Locale.ROOT, "max %s ms over %d rounds (p50 %s ms)",
+        Fmt.num(max), table.rounds(), Fmt.num(table.firstPickP50().orElse(Double.NaN))),
+        max <= FIRST_PICK_MILLIS).row();
+  }
+}

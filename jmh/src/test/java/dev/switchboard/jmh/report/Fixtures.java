@@ -1,0 +1,53 @@
+package dev.switchboard.jmh.report;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * The report fixtures in {@code src/test/resources/report/bench/}: JMH 1.37 JSON from tiny runs
+ * ({@code -f 1 -wi 1 -i 1 -w 300ms -r 300ms}, so the errors are NaN; sample-mode
+ * {@code rawDataHistogram} arrays emptied to keep them small), the hash-quality and tail-simulator
+ * output (20,000 requests, seed 7) and a discovery-timings table in that program's format.
+ */
+final class Fixtures {
+  static final List<String> FILES = List.of(ResultFiles.PICK_1T, ResultFiles.CALL_LATENCY,
+      ResultFiles.CALL_ASYNC, ResultFiles.HASH_QUALITY, ResultFiles.TAIL_SIM_JSON,
+      ResultFiles.TAIL_SIM_MARKDOWN, ResultFiles.DISCOVERY);
+
+  private Fixtures() {}
+
+  /** Copies every fixture into {@code docs/bench/} and returns {@code docs}. */
+  static Path docs(Path docs) {
+    for (String name : FILES) {
+      copy(name, docs);
+    }
+    return docs;
+  }
+
+  /** Copies fixture {@code name} into {@code docs/bench/}. */
+  static void copy(String name, Path docs) {
+    try (InputStream in = Fixtures.class.getResourceAsStream("/report/bench/" + name)) {
+      if (in == null) {
+        throw new IllegalStateException("no fixture /report/bench/" + name + " on the class path");
+      }
+      Path bench = Files.createDirectories(docs.resolve(ResultFiles.BENCH_DIR));
+      Files.write(bench.resolve(name), in.readAllBytes());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Returns the text of fixture {@code name}. */
+  static String text(String name) {
+    try (InputStream in = Fixtures.class.getResourceAsStream("/report/bench/" + name)) {
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}

@@ -8,12 +8,13 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * Empty-list and mass-drop protection for one watched service. When a new view holds fewer than
- * half the instances of the last trusted one (an empty push, a deleted subtree, a ZooKeeper
- * bug), the vanished instances are kept, for at most the protection window, beside whatever is
- * live: new instances still arrive at once, and a genuine drop is believed when the window ends.
- * Losing a few instances is never held: the balancers' connection state handles those. Nor is
- * the departure of instances that announced it by publishing {@code DRAINING} first (a graceful
+ * Empty-list and mass-drop protection for one watched service. The reference is the largest view
+ * seen within the protection window; when the live view holds fewer than half as many instances
+ * (an empty push, a deleted subtree, a ZooKeeper bug, or the same spread over several updates),
+ * the vanished instances are kept, for at most the window, beside whatever is live: new
+ * instances still arrive at once, and a genuine drop is believed when the window ends. Losing a
+ * few instances is never held: the balancers' connection state handles those. Nor is the
+ * departure of instances that announced it by publishing {@code DRAINING} first (a graceful
  * shutdown): only unannounced disappearance is suspicious.
  *
  * <p>Not thread-safe: used on the registry executor.
@@ -23,7 +24,8 @@ final class DropProtection {
   enum Outcome { PASSED, HOLDING, STARTED_HOLDING, RELEASED, EXPIRED }
 
   private final long windowNanos;
-  private List<ServiceInstance> trusted;
+  private List<ServiceInstance> reference;
+  private long referenceSince;
   private long holdingSince;
   private boolean holding;
   private Outcome lastOutcome = Outcome.PASSED;
@@ -34,10 +36,19 @@ final class DropProtection {
 
   /** Returns the instances to publish for the live view {@code live} at {@code nowNanos}. */
   List<ServiceInstance> apply(List<ServiceInstance> live, long nowNanos) {
-    if (windowNanos == 0 || trusted == null || live.size() * 2 >= serving(trusted)) {
+    if (windowNanos == 0) {
+      lastOutcome = Outcome.PASSED;
+      return live;
+    }
+    forgetAnnouncedDepartures(live);
+    if (!holding && (reference == null || nowNanos - referenceSince >= windowNanos
+        || serving(live) >= serving(reference))) {
+      reference = live;
+      referenceSince = nowNanos;
+    }
+    if (live.size() * 2 >= serving(reference)) {
       lastOutcome = holding ? Outcome.RELEASED : Outcome.PASSED;
       holding = false;
-      trusted = live;
       return live;
     }
     if (!holding) {
@@ -46,7 +57,8 @@ final class DropProtection {
       lastOutcome = Outcome.STARTED_HOLDING;
     } else if (nowNanos - holdingSince >= windowNanos) {
       holding = false;
-      trusted = live;
+      reference = live;
+      referenceSince = nowNanos;
       lastOutcome = Outcome.EXPIRED;
       return live;
     } else {
@@ -57,7 +69,7 @@ final class DropProtection {
       present.add(endpoint(instance));
     }
     List<ServiceInstance> kept = new ArrayList<>(live);
-    for (ServiceInstance instance : trusted) {
+    for (ServiceInstance instance : reference) {
       if (instance.state() == InstanceState.SERVING && present.add(endpoint(instance))) {
         kept.add(instance);
       }
@@ -65,9 +77,25 @@ final class DropProtection {
     return List.copyOf(kept);
   }
 
-  /** Forgets the trusted view, e.g. when it came from a stale disk snapshot. */
+  /** Drops from the reference every instance the live view shows DRAINING. */
+  private void forgetAnnouncedDepartures(List<ServiceInstance> live) {
+    if (reference == null) {
+      return;
+    }
+    Set<String> draining = new HashSet<>();
+    for (ServiceInstance instance : live) {
+      if (instance.state() == InstanceState.DRAINING) {
+        draining.add(endpoint(instance));
+      }
+    }
+    if (!draining.isEmpty()) {
+      reference = reference.stream().filter(i -> !draining.contains(endpoint(i))).toList();
+    }
+  }
+
+  /** Forgets the reference, e.g. when it came from a stale disk snapshot. */
   void reset() {
-    trusted = null;
+    reference = null;
     holding = false;
   }
 
@@ -75,9 +103,9 @@ final class DropProtection {
     return lastOutcome;
   }
 
-  /** Returns the size of the view trusted before the drop. */
+  /** Returns the number of serving instances in the reference view. */
   int trustedSize() {
-    return trusted == null ? 0 : trusted.size();
+    return reference == null ? 0 : serving(reference);
   }
 
   /** Returns when the current hold ends; meaningful while holding. */

@@ -31,8 +31,28 @@ class DropProtectionTest {
     DropProtection protection = new DropProtection(WINDOW);
     protection.apply(instances(1, 2, 3, 4), 0);
 
-    assertThat(protection.apply(instances(1, 2), 1)).isEqualTo(instances(1, 2));
-    assertThat(protection.apply(instances(1), 2)).isEqualTo(instances(1));
+    assertThat(protection.apply(instances(1, 2, 3), 1)).isEqualTo(instances(1, 2, 3));
+    assertThat(protection.apply(instances(1, 2), 2)).isEqualTo(instances(1, 2));
+    assertThat(protection.lastOutcome()).isEqualTo(DropProtection.Outcome.PASSED);
+  }
+
+  @Test
+  void aDropSpreadOverSeveralUpdatesIsHeldToo() {
+    DropProtection protection = new DropProtection(WINDOW);
+    protection.apply(instances(1, 2, 3, 4), 0);
+    protection.apply(instances(1, 2), 1);
+
+    assertThat(protection.apply(instances(1), 2)).containsExactlyElementsOf(instances(1, 2, 3, 4));
+    assertThat(protection.lastOutcome()).isEqualTo(DropProtection.Outcome.STARTED_HOLDING);
+  }
+
+  @Test
+  void aSlowDeclineOutsideTheWindowPasses() {
+    DropProtection protection = new DropProtection(WINDOW);
+    protection.apply(instances(1, 2, 3, 4), 0);
+    protection.apply(instances(1, 2), 1);
+
+    assertThat(protection.apply(instances(1), WINDOW + 1)).isEqualTo(instances(1));
     assertThat(protection.lastOutcome()).isEqualTo(DropProtection.Outcome.PASSED);
   }
 
@@ -66,11 +86,14 @@ class DropProtectionTest {
   @Test
   void announcedDeparturesAreNotHeld() {
     DropProtection protection = new DropProtection(WINDOW);
-    protection.apply(List.of(instance(1, InstanceState.DRAINING),
-        instance(2, InstanceState.DRAINING), instance(3)), 0);
+    protection.apply(instances(1, 2, 3), 0);
+    protection.apply(List.of(instance(1, InstanceState.DRAINING), instance(2), instance(3)), 1);
+    protection.apply(instances(2, 3), 2);
+    protection.apply(List.of(instance(2, InstanceState.DRAINING), instance(3)), 3);
 
-    assertThat(protection.apply(instances(3), 1)).isEqualTo(instances(3));
-    assertThat(protection.apply(List.of(), 2)).containsExactly(instance(3));
+    assertThat(protection.apply(instances(3), 4)).isEqualTo(instances(3));
+    assertThat(protection.lastOutcome()).isEqualTo(DropProtection.Outcome.PASSED);
+    assertThat(protection.apply(List.of(), 5)).containsExactly(instance(3));
   }
 
   @Test

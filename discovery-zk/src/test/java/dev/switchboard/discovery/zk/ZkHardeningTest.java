@@ -100,6 +100,12 @@ class ZkHardeningTest {
     return recorder;
   }
 
+  private static List<ConnectionState> recordStates(CuratorFramework client) {
+    List<ConnectionState> states = new CopyOnWriteArrayList<>();
+    client.getConnectionStateListenable().addListener((c, state) -> states.add(state));
+    return states;
+  }
+
   private static List<Integer> ports(List<ServiceInstance> snapshot) {
     return snapshot.stream().map(ServiceInstance::port).toList();
   }
@@ -170,8 +176,7 @@ class ZkHardeningTest {
         .forPath(instancePath(before), InstanceCodec.encode(before));
     TcpProxy proxy = track(new TcpProxy(zookeeper.getPort()));
     CuratorFramework consumerClient = curator(proxy.connectString(), 2_000);
-    List<ConnectionState> states = new CopyOnWriteArrayList<>();
-    consumerClient.getConnectionStateListenable().addListener((c, state) -> states.add(state));
+    List<ConnectionState> states = recordStates(consumerClient);
     SnapshotRecorder consumer = watch(track(ZkRegistry.using(consumerClient,
         Duration.ofSeconds(1))), 1);
 
@@ -192,8 +197,7 @@ class ZkHardeningTest {
   @Test
   void shortOutageCausesNoRegistryWritesAndNoConsumerChange() throws Exception {
     CuratorFramework providerClient = curator(zookeeper.getConnectString(), 4_000);
-    List<ConnectionState> states = new CopyOnWriteArrayList<>();
-    providerClient.getConnectionStateListenable().addListener((c, state) -> states.add(state));
+    List<ConnectionState> states = recordStates(providerClient);
     Registry provider = track(ZkRegistry.using(providerClient, Duration.ofSeconds(1)));
     ProviderInstance instance = instance("127.0.0.1", 7001);
     provider.register(instance).awaitRegistered(Duration.ofSeconds(10));
@@ -222,8 +226,7 @@ class ZkHardeningTest {
   void flappingProviderConnectionWritesNothingAndConsumersSeeNothing() throws Exception {
     TcpProxy proxy = track(new TcpProxy(zookeeper.getPort()));
     CuratorFramework providerClient = curator(proxy.connectString(), 4_000);
-    List<ConnectionState> states = new CopyOnWriteArrayList<>();
-    providerClient.getConnectionStateListenable().addListener((c, state) -> states.add(state));
+    List<ConnectionState> states = recordStates(providerClient);
     Registry provider = track(ZkRegistry.using(providerClient, Duration.ofSeconds(1)));
     ProviderInstance instance = instance("127.0.0.1", 7001);
     provider.register(instance).awaitRegistered(Duration.ofSeconds(10));

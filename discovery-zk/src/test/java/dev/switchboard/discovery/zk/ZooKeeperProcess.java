@@ -1,10 +1,12 @@
 package dev.switchboard.discovery.zk;
 
+import static org.awaitility.Awaitility.await;
+
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.concurrent.TimeUnit;
+import java.time.Duration;
 import org.apache.zookeeper.server.ZooKeeperServerMain;
 
 /**
@@ -57,16 +59,12 @@ final class ZooKeeperProcess implements AutoCloseable {
     }
   }
 
-  private void awaitServing() throws Exception {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-    while (System.nanoTime() < deadline) {
-      if (FourLetterWords.ask("127.0.0.1", port, "ruok").equals("imok")) {
-        return;
-      }
-      TimeUnit.MILLISECONDS.sleep(100);
-    }
-    throw new IllegalStateException("ZooKeeper on port " + port + " did not start in 60 s");
+  private void awaitServing() {
+    await("ZooKeeper on port " + port + " answering ruok").atMost(Duration.ofSeconds(60))
+        .pollInterval(Duration.ofMillis(100))
+        .until(() -> FourLetterWords.ask("127.0.0.1", port, "ruok").equals("imok"));
   }
+
 
   String connectString() {
     return "127.0.0.1:" + port;

@@ -58,22 +58,38 @@ final class Targets {
       return check.missing(data.latency().reason()).row();
     }
     for (String stack : List.of(CallStacks.FULL, CallStacks.LEAN)) {
-      String base = CallStacks.baseline(stack).orElseThrow();
-      Optional<JmhResult> ours = CallStacks.find(data.latency(), CallStacks.OVERHEAD,
-          CallStacks.NETTY, stack);
-      Optional<JmhResult> theirs = CallStacks.find(data.latency(), CallStacks.OVERHEAD,
-          CallStacks.NETTY, base);
-      if (ours.isEmpty() || theirs.isEmpty()) {
-        check.missing("Netty latency of " + stack + " and " + base);
+      Optional<P50s> p50s = p50s(data, CallStacks.NETTY, stack, check, "Netty");
+      if (p50s.isEmpty()) {
         continue;
       }
-      double p50 = CallStacks.p50(ours.get());
-      double baseP50 = CallStacks.p50(theirs.get());
+      double p50 = p50s.get().ours();
+      double baseP50 = p50s.get().base();
       check.figure(String.format(Locale.ROOT, "%s %s %s (p50 %s vs %s µs)", stack,
-          Fmt.ratio(p50 / baseP50), base, Fmt.num(p50), Fmt.num(baseP50)),
+          Fmt.ratio(p50 / baseP50), p50s.get().baseStack(), Fmt.num(p50), Fmt.num(baseP50)),
           p50 / baseP50 <= NETTY_P50_RATIO);
     }
     return check.row();
+  }
+
+  /** The p50 latency of a stack and of its like-for-like raw baseline, in µs. */
+  private record P50s(double ours, double base, String baseStack) {}
+
+  /**
+   * Returns the p50s of {@code stack} and its baseline over {@code transport}, or notes on
+   * {@code check} that one is missing.
+   */
+  private static Optional<P50s> p50s(ReportData data, String transport, String stack,
+      Check check, String transportName) {
+    String base = CallStacks.baseline(stack).orElseThrow();
+    Optional<JmhResult> ours = CallStacks.find(data.latency(), CallStacks.OVERHEAD, transport,
+        stack);
+    Optional<JmhResult> theirs = CallStacks.find(data.latency(), CallStacks.OVERHEAD,
+        transport, base);
+    if (ours.isEmpty() || theirs.isEmpty()) {
+      check.missing(transportName + " latency of " + stack + " and " + base);
+      return Optional.empty();
+    }
+    return Optional.of(new P50s(CallStacks.p50(ours.get()), CallStacks.p50(theirs.get()), base));
   }
 
   private static TargetRow nettyThroughput(ReportData data) {
@@ -117,19 +133,14 @@ final class Targets {
       return check.missing(data.latency().reason()).row();
     }
     for (String stack : List.of(CallStacks.FULL, CallStacks.LEAN)) {
-      String base = CallStacks.baseline(stack).orElseThrow();
-      Optional<JmhResult> ours = CallStacks.find(data.latency(), CallStacks.OVERHEAD,
-          CallStacks.IN_PROCESS, stack);
-      Optional<JmhResult> theirs = CallStacks.find(data.latency(), CallStacks.OVERHEAD,
-          CallStacks.IN_PROCESS, base);
-      if (ours.isEmpty() || theirs.isEmpty()) {
-        check.missing("in-process latency of " + stack + " and " + base);
+      Optional<P50s> p50s = p50s(data, CallStacks.IN_PROCESS, stack, check, "in-process");
+      if (p50s.isEmpty()) {
         continue;
       }
-      double added = CallStacks.p50(ours.get()) - CallStacks.p50(theirs.get());
+      double added = p50s.get().ours() - p50s.get().base();
       check.figure(String.format(Locale.ROOT, "%s %s µs vs %s (p50 %s vs %s µs)", stack,
-          Fmt.signed(added), base, Fmt.num(CallStacks.p50(ours.get())),
-          Fmt.num(CallStacks.p50(theirs.get()))), added <= IN_PROCESS_ADDED_MICROS);
+          Fmt.signed(added), p50s.get().baseStack(), Fmt.num(p50s.get().ours()),
+          Fmt.num(p50s.get().base())), added <= IN_PROCESS_ADDED_MICROS);
     }
     return check.row();
   }

@@ -27,6 +27,8 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -53,12 +55,21 @@ import org.slf4j.LoggerFactory;
  *
  * <p>{@link #start()} returns once the instance is registered. If the registry is unreachable,
  * it returns after the registration timeout with a warning, serving anyway, and the registry
- * keeps trying to register in the background (see the registry's documentation).
+ * keeps trying to register in the background (see the registry's documentation). If registering
+ * fails outright (the registry throws), {@code start()} releases everything it started, in
+ * reverse order (the registration, the registry if the server opened it, the gRPC server and
+ * its port), and rethrows; the server is then closed.
+ *
+ * <p>The drain period is measured with a nanosecond ticker ({@link System#nanoTime()} unless a
+ * test injects one); interrupting the thread that closes the server ends the drain early, and
+ * the rest of the sequence still runs.
  *
  * <p>Thread-safe.
  */
 public final class RpcServer implements AutoCloseable {
   private static final Logger logger = LoggerFactory.getLogger(RpcServer.class);
+  // The longest the drain sleeps before it reads the ticker again (an injected one can jump).
+  private static final long DRAIN_STEP_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
 
   private enum State { NEW, STARTED, CLOSED }
 
@@ -82,7 +93,8 @@ public final class RpcServer implements AutoCloseable {
   }
 
   /**
-   * Binds the port, starts serving and then registers the instance.
+   * Binds the port, starts serving and then registers the instance. If registering throws, the
+   * server is stopped (its port released) and closed before the exception is rethrown.
    *
    * @return this server
    * @throws IllegalStateException if already started or closed
@@ -110,10 +122,16 @@ public final class RpcServer implements AutoCloseable {
           ServingStatus.SERVING);
     }
     health.setStatus(HealthStatusManager.SERVICE_NAME_ALL_SERVICES, ServingStatus.SERVING);
-    registerInstance();
-    if (config.shutdownHook) {
-      shutdownHook = new Thread(this::closeFromHook, "switchboard-server-shutdown");
-      Runtime.getRuntime().addShutdownHook(shutdownHook);
+    try {
+      registerInstance();
+      if (config.shutdownHook) {
+        Thread hook = new Thread(this::closeFromHook, "switchboard-server-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        shutdownHook = hook;
+      }
+    } catch (RuntimeException | Error e) {
+      abortStart(e);
+      throw e;
     }
     logger.info("Serving {} on {}:{}{}", serviceNames(), config.bindAddress, port(),
         registration == null ? "" : ", registered as " + registration.instance().instanceId());
@@ -140,6 +158,36 @@ public final class RpcServer implements AutoCloseable {
       if (!registration.awaitRegistered(config.registrationTimeout)) {
         logger.warn("Not registered in {} after {}: serving anyway; registration continues in"
             + " the background", registry, config.registrationTimeout);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  // Undoes start() after a failure, in reverse order; later failures are added as suppressed.
+  private void abortStart(Throwable cause) {
+    state.set(State.CLOSED);
+    logger.warn("Start of {} failed ({}); stopping the server on port {}", serviceNames(),
+        cause.toString(), server.getPort());
+    if (registration != null) {
+      try {
+        registration.close();
+      } catch (RuntimeException e) {
+        cause.addSuppressed(e);
+      }
+    }
+    if (registry != null && config.registry == null) {
+      try {
+        registry.close();
+      } catch (RuntimeException e) {
+        cause.addSuppressed(e);
+      }
+    }
+    health.enterTerminalState();
+    server.shutdownNow();
+    try {
+      if (!server.awaitTermination(5, TimeUnit.SECONDS)) {
+        logger.warn("gRPC server of {} did not terminate within 5 s", serviceNames());
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -203,11 +251,7 @@ public final class RpcServer implements AutoCloseable {
     }
     health.enterTerminalState();
     if (registration != null && !config.drainPeriod.isZero()) {
-      try {
-        Thread.sleep(config.drainPeriod.toMillis());
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
+      awaitDrain();
     }
     if (registration != null) {
       registration.close();
@@ -228,6 +272,29 @@ public final class RpcServer implements AutoCloseable {
       registry.close();
     }
     logger.info("Stopped serving {}", serviceNames());
+  }
+
+  /**
+   * Waits until the ticker has advanced by the drain period. It sleeps at most
+   * {@link #DRAIN_STEP_NANOS} at a time and reads the ticker again, so a ticker that jumps (a
+   * test's) ends the wait promptly; an interrupt ends it at once and is kept.
+   */
+  private void awaitDrain() {
+    long period = saturatedNanos(config.drainPeriod);
+    long start = config.ticker.getAsLong();
+    long remaining;
+    while ((remaining = period - (config.ticker.getAsLong() - start)) > 0) {
+      LockSupport.parkNanos(this, Math.min(remaining, DRAIN_STEP_NANOS));
+      if (Thread.currentThread().isInterrupted()) {
+        logger.warn("Drain of {} interrupted; deregistering and stopping now", serviceNames());
+        return;
+      }
+    }
+  }
+
+  private static long saturatedNanos(Duration duration) {
+    return duration.compareTo(Duration.ofNanos(Long.MAX_VALUE)) >= 0
+        ? Long.MAX_VALUE : duration.toNanos();
   }
 
   private List<String> serviceNames() {
@@ -251,6 +318,7 @@ public final class RpcServer implements AutoCloseable {
     private Duration shutdownGrace = Duration.ofSeconds(10);
     private boolean shutdownHook = true;
     private Clock clock = Clock.systemUTC();
+    private LongSupplier ticker = System::nanoTime;
     private Integer weight;
     private String zone;
     private Duration registrationTimeout = Duration.ofSeconds(5);
@@ -379,6 +447,12 @@ public final class RpcServer implements AutoCloseable {
       return this;
     }
 
+    /** Sets the nanosecond ticker the drain period is measured with; for tests. */
+    Builder ticker(LongSupplier ticker) {
+      this.ticker = requireNonNull(ticker, "ticker");
+      return this;
+    }
+
     /**
      * Returns a server with these settings, not yet started.
      *
@@ -415,6 +489,7 @@ public final class RpcServer implements AutoCloseable {
       copy.shutdownGrace = shutdownGrace;
       copy.shutdownHook = shutdownHook;
       copy.clock = clock;
+      copy.ticker = ticker;
       copy.registrationTimeout = registrationTimeout;
       return new RpcServer(copy, List.copyOf(bindings));
     }

@@ -7,9 +7,9 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /** Records what a watch delivers. Thread-safe. */
-final class SnapshotRecorder implements RegistryListener {
-  final List<List<ServiceInstance>> snapshots = new CopyOnWriteArrayList<>();
-  final List<Status> errors = new CopyOnWriteArrayList<>();
+public final class SnapshotRecorder implements RegistryListener {
+  public final List<List<ServiceInstance>> snapshots = new CopyOnWriteArrayList<>();
+  public final List<Status> errors = new CopyOnWriteArrayList<>();
 
   @Override
   public void onSnapshot(List<ServiceInstance> instances) {
@@ -22,11 +22,17 @@ final class SnapshotRecorder implements RegistryListener {
   }
 
   /** Returns the latest snapshot, or {@code null} before the first. */
-  List<ServiceInstance> latest() {
+  public List<ServiceInstance> latest() {
     return snapshots.isEmpty() ? null : snapshots.get(snapshots.size() - 1);
   }
 
-  List<String> latestIds() {
+  /** Returns the size of the latest snapshot, or -1 before the first. */
+  public int latestSize() {
+    List<ServiceInstance> latest = latest();
+    return latest == null ? -1 : latest.size();
+  }
+
+  public List<String> latestIds() {
     List<ServiceInstance> latest = latest();
     return latest == null ? null : latest.stream().map(ServiceInstance::instanceId).toList();
   }

@@ -8,6 +8,11 @@ import java.time.Instant;
  * over a window measured from the instance's start, so a cold JVM (empty caches, JIT not warm) is
  * not handed its full share at once.
  *
+ * <p>The arithmetic never overflows: any instants (even {@link Instant#MIN} and
+ * {@link Instant#MAX}) and any window give a weight between the floor's share (at least 1) and
+ * the full weight. A start time in the future (clock skew) counts as just started. Immutable and
+ * thread-safe.
+ *
  * @param window how long the ramp lasts; zero disables warm-up
  * @param floor the fraction of the weight given at start, in (0, 1]
  */
@@ -30,13 +35,19 @@ public record WarmUp(Duration window, double floor) {
     if (window.isZero()) {
       return weight;
     }
-    long windowMillis = window.toMillis();
-    long age = Duration.between(startedAt, now).toMillis();
-    if (age >= windowMillis) {
+    // Duration.between cannot overflow for any two instants; seconds as a double cannot either
+    // (toMillis() would, for ages or windows beyond 292 million years).
+    Duration age = Duration.between(startedAt, now);
+    if (age.compareTo(window) >= 0) {
       return weight;
     }
-    double fraction = floor + (1 - floor) * Math.max(0, age) / windowMillis;
+    double ramp = Math.max(0, seconds(age)) / seconds(window); // in [0, 1): age < window
+    double fraction = Math.min(1, floor + (1 - floor) * ramp);
     return Math.max(1, (int) Math.round(weight * fraction));
+  }
+
+  private static double seconds(Duration duration) {
+    return duration.getSeconds() + duration.getNano() / 1e9;
   }
 
   /** Returns whether an instance started at {@code startedAt} is still warming at {@code now}. */

@@ -28,6 +28,33 @@ class WarmUpTest {
   }
 
   @Test
+  void extremeInstantsAndWindowsNeverOverflow() {
+    WarmUp forever = new WarmUp(Duration.ofSeconds(Long.MAX_VALUE, 999_999_999), 0.1);
+
+    assertThat(warmUp.effectiveWeight(100, Instant.MIN, Instant.MAX)).isEqualTo(100);
+    assertThat(warmUp.effectiveWeight(100, Instant.MAX, Instant.MIN)).isEqualTo(10);
+    assertThat(warmUp.effectiveWeight(100, Instant.MIN, START)).isEqualTo(100);
+    assertThat(warmUp.effectiveWeight(100, Instant.MAX, START)).isEqualTo(10);
+    assertThat(warmUp.warming(Instant.MIN, Instant.MAX)).isFalse();
+    assertThat(warmUp.warming(Instant.MAX, Instant.MIN)).isTrue();
+    assertThat(forever.effectiveWeight(100, START, START.plusSeconds(3_600))).isEqualTo(10);
+    assertThat(forever.effectiveWeight(100, Instant.MIN, Instant.MAX)).isBetween(10, 100);
+    assertThat(forever.effectiveWeight(Integer.MAX_VALUE, Instant.MIN, Instant.MAX))
+        .isPositive();
+    assertThat(forever.warming(Instant.MIN, Instant.MAX)).isTrue();
+  }
+
+  @Test
+  void subMillisecondWindowsRampToo() {
+    WarmUp brief = new WarmUp(Duration.ofNanos(500_000), 0.1);
+
+    assertThat(brief.effectiveWeight(100, START, START)).isEqualTo(10);
+    assertThat(brief.effectiveWeight(100, START, START.plusNanos(250_000))).isEqualTo(55);
+    assertThat(brief.effectiveWeight(100, START, START.minusSeconds(1))).isEqualTo(10);
+    assertThat(brief.effectiveWeight(100, START, START.plusNanos(500_000))).isEqualTo(100);
+  }
+
+  @Test
   void noneLeavesWeightsAlone() {
     assertThat(WarmUp.NONE.effectiveWeight(70, START, START)).isEqualTo(70);
     assertThat(WarmUp.NONE.warming(START, START)).isFalse();

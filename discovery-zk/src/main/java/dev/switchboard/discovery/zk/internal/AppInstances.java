@@ -1,6 +1,7 @@
 package dev.switchboard.discovery.zk.internal;
 
 import dev.switchboard.rpc.registry.ProviderInstance;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -14,8 +15,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A cache of one application's instance nodes, shared by every watch of a service the
- * application provides. Invalid nodes (bad payloads, mismatched ids, refused addresses) are
- * skipped with a warning (once per node version), never passed on and never fatal.
+ * application provides. Invalid nodes (bad payloads, mismatched ids, refused addresses, a start
+ * time far in the future) are skipped with a warning (once per node version), never passed on
+ * and never fatal; a start time before {@link InstanceCodec#MIN_STARTED_AT} is clamped, with a
+ * warning (once per node version).
  *
  * <p>Events are delivered on the registry executor; {@link #instances()} is called there too.
  */
@@ -26,14 +29,16 @@ final class AppInstances implements AutoCloseable {
   private final String parent;
   private final ResyncingCache cache;
   private final AddressPolicy addresses;
+  private final Clock clock;
   private final Set<String> warned = ConcurrentHashMap.newKeySet();
   int references; // guarded by the registry executor
 
   AppInstances(CuratorFramework client, String app, Executor executor, AddressPolicy addresses,
-      Runnable onChange) {
+      Clock clock, Runnable onChange) {
     this.app = app;
     this.parent = RegistryLayout.instances(app);
     this.addresses = addresses;
+    this.clock = clock;
     this.cache = new ResyncingCache(client, parent, executor, onChange);
   }
 
@@ -69,7 +74,8 @@ final class AppInstances implements AutoCloseable {
   private CachedInstance parse(ChildData child) {
     String node = ZKPaths.getNodeFromPath(child.getPath());
     try {
-      ProviderInstance instance = InstanceCodec.decode(child.getData());
+      ProviderInstance instance = InstanceCodec.decode(child.getData(), clock.instant(),
+          warning -> warnOnce(child, "Registry node " + child.getPath() + ": " + warning));
       if (!instance.instanceId().equals(node)) {
         throw new InvalidPayloadException("instanceId '" + instance.instanceId()
             + "' does not match the node name");
@@ -83,12 +89,17 @@ final class AppInstances implements AutoCloseable {
         throw new InvalidPayloadException("address refused: " + refused);
       }
       return new CachedInstance(instance, child.getStat().getCzxid());
-    } catch (InvalidPayloadException e) {
-      long mzxid = child.getStat() == null ? 0 : child.getStat().getMzxid();
-      if (warned.size() < 10_000 && warned.add(child.getPath() + "@" + mzxid)) {
-        logger.warn("Skipping invalid registry node {}: {}", child.getPath(), e.getMessage());
-      }
+    } catch (InvalidPayloadException | RuntimeException e) {
+      warnOnce(child, "Skipping invalid registry node " + child.getPath() + ": "
+          + (e instanceof InvalidPayloadException ? e.getMessage() : e.toString()));
       return null;
+    }
+  }
+
+  private void warnOnce(ChildData child, String warning) {
+    long mzxid = child.getStat() == null ? 0 : child.getStat().getMzxid();
+    if (warned.size() < 10_000 && warned.add(child.getPath() + "@" + mzxid + ":" + warning)) {
+      logger.warn("{}", warning);
     }
   }
 

@@ -11,12 +11,16 @@ import dev.switchboard.rpc.registry.ExportedService;
 import dev.switchboard.rpc.registry.ProviderInstance;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Encodes and strictly decodes the instance payload: a small versioned JSON object read into
@@ -29,13 +33,26 @@ import java.util.Map;
  *  "services":[{"name":"helloworld.Greeter","weight":100,"zone":"az-1","version":"1.0",
  *               "group":"","metadata":{"canary":"false"}}]}
  * }</pre>
+ *
+ * <p>{@code startedAtMs} is bounded at decode, so that no later arithmetic (warm-up ages) sees
+ * an absurd instant: a start before {@link #MIN_STARTED_AT} is <b>clamped</b> to it, with a
+ * warning (it reads as "started long ago", as the raw value would: a writer that wrote seconds
+ * instead of milliseconds stays reachable); a start more than {@link #MAX_STARTED_AT_AHEAD}
+ * ahead of the reader's clock is <b>rejected</b> (the node is skipped, with a warning): such a
+ * value is garbage or a badly wrong clock, and clamping it to a bound that moves with the
+ * reader's clock would change the instance on every read.
  */
 public final class InstanceCodec {
   /** The payload schema this code writes and reads. */
   public static final int SCHEMA = 1;
   /** The largest payload written or accepted. */
   public static final int MAX_BYTES = 4096;
+  /** The earliest start time decoded as is; earlier ones are clamped to it. */
+  public static final Instant MIN_STARTED_AT = Instant.parse("2000-01-01T00:00:00Z");
+  /** How far ahead of the reader's clock a start time may be; later ones are rejected. */
+  public static final Duration MAX_STARTED_AT_AHEAD = Duration.ofDays(1);
 
+  private static final Logger logger = LoggerFactory.getLogger(InstanceCodec.class);
   private static final ObjectMapper MAPPER = new ObjectMapper();
 
   private InstanceCodec() {}
@@ -75,21 +92,36 @@ public final class InstanceCodec {
   }
 
   /**
-   * Decodes and validates {@code bytes}.
+   * Decodes and validates {@code bytes} against the system clock, logging what it clamps; see
+   * {@link #decode(byte[], Instant, Consumer)}.
    *
    * @throws InvalidPayloadException saying what is wrong, for any payload that is not a valid
    *     schema-1 instance
    */
   public static ProviderInstance decode(byte[] bytes) throws InvalidPayloadException {
+    return decode(bytes, Instant.now(), warning -> logger.warn("{}", warning));
+  }
+
+  /**
+   * Decodes and validates {@code bytes}, read at {@code now}. Values that are corrected rather
+   * than refused (an out-of-range weight or an early start time) are clamped and, for the start
+   * time, reported to {@code warnings}.
+   *
+   * @throws InvalidPayloadException saying what is wrong, for any payload that is not a valid
+   *     schema-1 instance (a start time too far in the future included)
+   */
+  public static ProviderInstance decode(byte[] bytes, Instant now, Consumer<String> warnings)
+      throws InvalidPayloadException {
     try {
-      return decodeUnchecked(bytes);
-    } catch (IllegalArgumentException e) {
+      return decodeUnchecked(bytes, now, warnings);
+    } catch (IllegalArgumentException | ArithmeticException e) {
       // a value the domain types refuse: an invalid name, port, id...
       throw new InvalidPayloadException(e.getMessage());
     }
   }
 
-  private static ProviderInstance decodeUnchecked(byte[] bytes) throws InvalidPayloadException {
+  private static ProviderInstance decodeUnchecked(byte[] bytes, Instant now,
+      Consumer<String> warnings) throws InvalidPayloadException {
     if (bytes == null || bytes.length == 0) {
       throw new InvalidPayloadException("empty payload");
     }
@@ -134,9 +166,25 @@ public final class InstanceCodec {
     } catch (IllegalArgumentException e) {
       throw new InvalidPayloadException("unknown state '" + root.get("state").asText() + "'");
     }
-    return new ProviderInstance(text(root, "instanceId"), text(root, "app"),
-        text(root, "host"), integer(root, "port"), state,
-        Instant.ofEpochMilli(longValue(root, "startedAtMs")), services);
+    String instanceId = text(root, "instanceId");
+    Instant startedAt = startedAt(longValue(root, "startedAtMs"), now, instanceId, warnings);
+    return new ProviderInstance(instanceId, text(root, "app"), text(root, "host"),
+        integer(root, "port"), state, startedAt, services);
+  }
+
+  private static Instant startedAt(long millis, Instant now, String instanceId,
+      Consumer<String> warnings) throws InvalidPayloadException {
+    if (millis < MIN_STARTED_AT.toEpochMilli()) {
+      warnings.accept("instance " + instanceId + ": startedAtMs " + millis + " is before "
+          + MIN_STARTED_AT + "; using " + MIN_STARTED_AT);
+      return MIN_STARTED_AT;
+    }
+    long latest = now.plus(MAX_STARTED_AT_AHEAD).toEpochMilli();
+    if (millis > latest) {
+      throw new InvalidPayloadException("startedAtMs " + millis + " is more than "
+          + MAX_STARTED_AT_AHEAD + " ahead of this reader's clock (" + now + ")");
+    }
+    return Instant.ofEpochMilli(millis);
   }
 
   private static String text(JsonNode node, String field) throws InvalidPayloadException {

@@ -42,12 +42,14 @@ final class ResyncingCache implements AutoCloseable {
     CuratorCache cache = CuratorCache.build(client, path);
     cache.listenable().addListener(CuratorCacheListener.builder()
         .afterInitialized()
-        .forAll((type, before, after) -> {
-          if (cache == current && initialized) {
-            onChange.run();
-          }
-        })
-        .forInitialized(() -> initialized(cache))
+        .forAll((type, before, after) -> RegistryExecutor.guarded("Handling a change under "
+            + path, () -> {
+              if (cache == current && initialized) {
+                onChange.run();
+              }
+            }).run())
+        .forInitialized(RegistryExecutor.guarded("Handling the first read of " + path,
+            () -> initialized(cache)))
         .build(), executor);
     return cache;
   }
@@ -89,6 +91,7 @@ final class ResyncingCache implements AutoCloseable {
     return current.stream();
   }
 
+  /** Closes the caches; idempotent. */
   @Override
   public void close() {
     closed = true;

@@ -6,8 +6,8 @@ import dev.switchboard.rpc.registry.RegistryListener;
 import dev.switchboard.rpc.registry.ServiceInstance;
 import dev.switchboard.rpc.registry.Watch;
 import io.grpc.Status;
+import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -19,6 +19,7 @@ import java.util.Set;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.utils.ZKPaths;
 import org.slf4j.Logger;
@@ -43,7 +44,9 @@ import org.slf4j.LoggerFactory;
  *       {@code onError(UNAVAILABLE)} naming the registry if there is none.
  * </ul>
  *
- * <p>All state is confined to the registry executor.
+ * <p>Intervals are measured with the registry's nano ticker and ages with its clock
+ * ({@link RegistryTiming}), so tests can drive them. All state is confined to the registry
+ * executor.
  */
 final class ServiceWatch implements Watch {
   private static final Logger logger = LoggerFactory.getLogger(ServiceWatch.class);
@@ -57,6 +60,8 @@ final class ServiceWatch implements Watch {
   private final String providersPath;
   private final Map<String, AppInstances> apps = new HashMap<>();
   private final DropProtection protection;
+  private final LongSupplier nanoTicker;
+  private final Clock clock;
   private volatile boolean closed;
   private boolean live;
   private boolean servingSnapshot;
@@ -67,13 +72,16 @@ final class ServiceWatch implements Watch {
   private ScheduledFuture<?> holdCheck;
 
   ServiceWatch(ZkRegistryImpl registry, CuratorFramework client, String service,
-      RegistryListener listener, ScheduledExecutorService executor, WatchSettings settings) {
+      RegistryListener listener, ScheduledExecutorService executor, WatchSettings settings,
+      RegistryTiming timing) {
     this.registry = registry;
     this.service = service;
     this.listener = listener;
     this.executor = executor;
     this.settings = settings;
     this.protection = new DropProtection(settings.dropProtection().toNanos());
+    this.nanoTicker = timing.nanoTicker();
+    this.clock = timing.clock();
     this.providersPath = RegistryLayout.providers(service);
     this.providers = new ResyncingCache(client, providersPath, executor, this::changed);
     executor.execute(providers::start);
@@ -147,7 +155,7 @@ final class ServiceWatch implements Watch {
   }
 
   private List<ServiceInstance> protect(List<ServiceInstance> view) {
-    List<ServiceInstance> published = protection.apply(view, System.nanoTime());
+    List<ServiceInstance> published = protection.apply(view, nanoTicker.getAsLong());
     switch (protection.lastOutcome()) {
       case STARTED_HOLDING -> logger.warn("REGISTRY MASS DROP: {} instances of {} in {} fell to"
               + " {} at once; keeping the vanished ones for {} (dropProtection) in case the"
@@ -164,7 +172,7 @@ final class ServiceWatch implements Watch {
       holdCheck = null;
     }
     if (protection.holding()) {
-      long delay = Math.max(0, protection.holdEndsAtNanos() - System.nanoTime());
+      long delay = Math.max(0, protection.holdEndsAtNanos() - nanoTicker.getAsLong());
       holdCheck = executor.schedule(this::refresh, delay, TimeUnit.NANOSECONDS);
     }
     return published;
@@ -226,7 +234,7 @@ final class ServiceWatch implements Watch {
     logger.warn("STALE REGISTRY DATA: ZooKeeper registry {} is unreachable; serving {} instances"
             + " of {} from the disk snapshot written at {} ({} ago) until it answers",
         registry.describe(), instances.size(), service, saved.get().writtenAt(),
-        Duration.between(saved.get().writtenAt(), Instant.now()).withNanos(0));
+        Duration.between(saved.get().writtenAt(), clock.instant()).withNanos(0));
     deliver(instances);
   }
 
@@ -244,5 +252,13 @@ final class ServiceWatch implements Watch {
       apps.clear();
       registry.watchClosed(this);
     });
+  }
+
+  /**
+   * Closes this watch's own cache; for the registry's close, after its executor has stopped (or
+   * failed to). Idempotent.
+   */
+  void closeCaches() {
+    providers.close();
   }
 }

@@ -114,7 +114,8 @@ final class SnapshotStore {
       List<ProviderInstance> instances = new ArrayList<>();
       for (JsonNode node : root.get("instances")) {
         try {
-          instances.add(InstanceCodec.decode(MAPPER.writeValueAsBytes(node)));
+          instances.add(InstanceCodec.decode(MAPPER.writeValueAsBytes(node), clock.instant(),
+              warning -> logger.warn("Registry snapshot {}: {}", file, warning)));
         } catch (InvalidPayloadException e) {
           logger.warn("Skipping an invalid instance in registry snapshot {}: {}", file,
               e.getMessage());

@@ -33,7 +33,9 @@ import org.slf4j.LoggerFactory;
  * left alone (or its data updated), so a reconnect that keeps the session causes no
  * delete/create flap; a node left by an earlier session of ours is replaced atomically
  * (multi: delete + create). It runs on start, on every (re)connect, when our node is deleted,
- * and periodically as a self-check.
+ * and periodically as a self-check. Every run is a task of the registry's guarded executor, and
+ * an unexpected failure is logged and retried like a ZooKeeper error, so no failure ends the
+ * registration's upkeep.
  *
  * <p>Thread-safe.
  */
@@ -78,6 +80,11 @@ final class ZkRegistration implements Registration {
     scheduleEnsure();
   }
 
+  /** Returns the path of the instance node. */
+  String path() {
+    return path;
+  }
+
   /** Schedules {@link #ensure()} on the executor. */
   void scheduleEnsure() {
     if (!closed) {
@@ -90,8 +97,8 @@ final class ZkRegistration implements Registration {
       return;
     }
     ProviderInstance current = instance;
-    byte[] data = InstanceCodec.encode(current);
     try {
+      byte[] data = InstanceCodec.encode(current);
       for (ExportedService service : current.services()) {
         String provider = RegistryLayout.provider(service.name(), current.application());
         if (client.checkExists().forPath(provider) == null) {
@@ -141,7 +148,8 @@ final class ZkRegistration implements Registration {
       long delay = ThreadLocalRandom.current().nextLong(backoffMs / 2, backoffMs + 1);
       backoffMs = Math.min(MAX_BACKOFF_MS, backoffMs * 2);
       if (e instanceof RuntimeException) {
-        logger.error("Unexpected failure registering {}", current.instanceId(), e);
+        logger.warn("Unexpected failure registering {}; retrying in {} ms", current.instanceId(),
+            delay, e);
       } else if (registeredOnce) {
         logger.warn("Cannot refresh registration of {} ({}); retrying in {} ms",
             current.instanceId(), e.toString(), delay);
@@ -196,7 +204,10 @@ final class ZkRegistration implements Registration {
       deletion.get(timeoutMs, TimeUnit.MILLISECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-    } catch (ExecutionException | TimeoutException e) {
+    } catch (ExecutionException e) {
+      logger.warn("Deregistration of {} failed; it expires with the session", path,
+          e.getCause());
+    } catch (TimeoutException e) {
       logger.warn("Deregistration of {} did not finish in {} ms", path, timeoutMs);
     }
     onClose.run();

@@ -10,19 +10,17 @@ import dev.switchboard.rpc.registry.RegistryListener;
 import dev.switchboard.rpc.registry.Watch;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.time.Clock;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.CuratorFrameworkFactory;
+import org.apache.curator.framework.WatcherRemoveCuratorFramework;
 import org.apache.curator.framework.state.ConnectionState;
+import org.apache.curator.framework.state.ConnectionStateListener;
 import org.apache.curator.retry.ExponentialBackoffRetry;
 import org.apache.zookeeper.client.ZKClientConfig;
 import org.slf4j.Logger;
@@ -30,61 +28,75 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The ZooKeeper registry. One Curator client (owned or borrowed) and one executor thread on which
- * all registry work runs; Curator's own threads only hand events over.
+ * all registry work runs; Curator's own threads only hand events over. Every task on that thread
+ * is guarded ({@link RegistryExecutor}): a failure is logged and never ends the periodic
+ * self-check.
+ *
+ * <p>On a borrowed client, {@link #close()} leaves nothing behind: the connection-state listener
+ * is removed, every cache is closed and every ZooKeeper watcher the registry set is removed, so
+ * later events on the client never reach the closed registry.
  *
  * <p>Thread-safe.
  */
 public final class ZkRegistryImpl implements Registry {
   private static final Logger logger = LoggerFactory.getLogger(ZkRegistryImpl.class);
-  private static final long PERIODIC_CHECK_SECONDS = 30;
 
-  private final CuratorFramework client;
-  private final boolean ownsClient;
+  private final CuratorFramework ownedClient;
+  private final WatcherRemoveCuratorFramework client;
   private final String description;
   private final long connectionTimeoutMs;
   private final WatchSettings watchSettings;
-  private final ScheduledExecutorService executor;
+  private final RegistryTiming timing;
+  private final RegistryExecutor executor;
+  private final ConnectionStateListener stateListener = (curator, state) ->
+      RegistryExecutor.guarded("Handling connection state " + state + " of registry "
+          + describe(), () -> connectionStateChanged(state)).run();
   private final Set<ZkRegistration> registrations = ConcurrentHashMap.newKeySet();
   private final Set<ServiceWatch> watches = ConcurrentHashMap.newKeySet();
-  private final Map<String, AppInstances> apps = new HashMap<>(); // executor only
+  // Changed on the executor only; concurrent so that close() can finish its work if it hangs.
+  private final Map<String, AppInstances> apps = new ConcurrentHashMap<>();
   private final AtomicBoolean closed = new AtomicBoolean();
 
   private ZkRegistryImpl(CuratorFramework client, boolean ownsClient, String description,
-      WatchSettings watchSettings) {
-    this.client = client;
-    this.ownsClient = ownsClient;
+      WatchSettings watchSettings, RegistryTiming timing) {
+    this.ownedClient = ownsClient ? client : null;
+    // Every watcher set through this facade is removed on close (the client may be borrowed).
+    this.client = client.newWatcherRemoveCuratorFramework();
     this.description = description;
     this.connectionTimeoutMs = watchSettings.connectionTimeoutMs();
     this.watchSettings = watchSettings;
-    ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, runnable -> {
-      Thread thread = new Thread(runnable, "switchboard-zk-registry");
-      thread.setDaemon(true);
-      return thread;
-    });
-    // Closing must not wait for timers (unreachability reports, retries) that are now moot.
-    executor.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
-    executor.setRemoveOnCancelPolicy(true);
-    this.executor = executor;
-    client.getConnectionStateListenable().addListener((curator, state) -> {
-      if (state == ConnectionState.CONNECTED || state == ConnectionState.RECONNECTED) {
-        for (ZkRegistration registration : registrations) {
-          registration.scheduleEnsure();
-        }
+    this.timing = timing;
+    this.executor = new RegistryExecutor(description);
+    client.getConnectionStateListenable().addListener(stateListener, executor);
+    long period = timing.selfCheckPeriod().toNanos();
+    executor.scheduleWithFixedDelay(this::selfCheck, period, period, TimeUnit.NANOSECONDS);
+  }
+
+  private void connectionStateChanged(ConnectionState state) {
+    if (closed.get()) {
+      return;
+    }
+    if (state == ConnectionState.CONNECTED || state == ConnectionState.RECONNECTED) {
+      for (ZkRegistration registration : registrations) {
+        registration.scheduleEnsure();
       }
-      if (state == ConnectionState.RECONNECTED) {
-        resyncAll(); // whatever changed while we were away, including a node recreated
-      }
-      if (state == ConnectionState.LOST || state == ConnectionState.SUSPENDED) {
-        logger.warn("ZooKeeper connection {} for registry {}; keeping the last known instances",
-            state, description);
-      }
-    }, executor);
-    executor.scheduleWithFixedDelay(this::selfCheck, PERIODIC_CHECK_SECONDS,
-        PERIODIC_CHECK_SECONDS, TimeUnit.SECONDS);
+    }
+    if (state == ConnectionState.RECONNECTED) {
+      resyncAll(); // whatever changed while we were away, including a node recreated
+    }
+    if (state == ConnectionState.LOST || state == ConnectionState.SUSPENDED) {
+      logger.warn("ZooKeeper connection {} for registry {}; keeping the last known instances",
+          state, description);
+    }
   }
 
   /** Opens a registry with its own Curator client, connecting in the background. */
   public static ZkRegistryImpl open(ZkRegistryConfig config) {
+    return open(config, RegistryTiming.SYSTEM);
+  }
+
+  /** As {@link #open(ZkRegistryConfig)}, taking time from {@code timing}. */
+  static ZkRegistryImpl open(ZkRegistryConfig config, RegistryTiming timing) {
     CuratorFrameworkFactory.Builder builder = CuratorFrameworkFactory.builder();
     if (config.user().isPresent()) {
       builder.authorization("digest", (config.user().get() + ":" + config.password().get())
@@ -104,12 +116,12 @@ public final class ZkRegistryImpl implements Registry {
     client.start();
     SnapshotStore snapshots = config.snapshotDirectory()
         .map(base -> new SnapshotStore(SnapshotStore.directoryFor(base, config.connectString(),
-            config.root()), config.snapshotMaxAge(), Clock.systemUTC()))
+            config.root()), config.snapshotMaxAge(), timing.clock()))
         .orElse(null);
     return new ZkRegistryImpl(client, true, config.toString(), new WatchSettings(
         config.connectionTimeout().toMillis(), config.debounce().toMillis(),
         config.dropProtection(), config.maxInstances(), snapshots,
-        new AddressPolicy(config.allowLoopback())));
+        new AddressPolicy(config.allowLoopback())), timing);
   }
 
   private static ZKClientConfig tlsClientConfig(ZkTls tls) {
@@ -140,6 +152,12 @@ public final class ZkRegistryImpl implements Registry {
    * closes it.
    */
   public static ZkRegistryImpl using(CuratorFramework client, long connectionTimeoutMs) {
+    return using(client, connectionTimeoutMs, RegistryTiming.SYSTEM);
+  }
+
+  /** As {@link #using(CuratorFramework, long)}, taking time from {@code timing}. */
+  static ZkRegistryImpl using(CuratorFramework client, long connectionTimeoutMs,
+      RegistryTiming timing) {
     ZkRegistryConfig defaults = ZkRegistryConfig.builder()
         .connectString(client.getZookeeperClient().getCurrentConnectionString()).build();
     return new ZkRegistryImpl(client, false,
@@ -147,7 +165,7 @@ public final class ZkRegistryImpl implements Registry {
             + client.getNamespace(), new WatchSettings(connectionTimeoutMs,
             defaults.debounce().toMillis(), defaults.dropProtection(),
             defaults.maxInstances(), null,
-            new AddressPolicy(defaults.allowLoopback())));
+            new AddressPolicy(defaults.allowLoopback())), timing);
   }
 
   @Override
@@ -166,7 +184,7 @@ public final class ZkRegistryImpl implements Registry {
     checkOpen();
     Names.checkServiceName(service);
     ServiceWatch watch = new ServiceWatch(this, client, service, listener, executor,
-        watchSettings);
+        watchSettings, timing);
     watches.add(watch);
     return watch;
   }
@@ -175,7 +193,7 @@ public final class ZkRegistryImpl implements Registry {
   AppInstances acquireApp(String app) {
     AppInstances instances = apps.computeIfAbsent(app, name -> {
       AppInstances created = new AppInstances(client, name, executor,
-          watchSettings.addresses(), this::refreshAll);
+          watchSettings.addresses(), timing.clock(), this::refreshAll);
       created.start();
       return created;
     });
@@ -219,11 +237,18 @@ public final class ZkRegistryImpl implements Registry {
     }
   }
 
+  // Periodic: each registration is checked on its own, so one failure never stops the others
+  // (and the executor guards the whole run, so a failure never cancels the next one).
   private void selfCheck() {
+    selfCheckHook.run();
     for (ZkRegistration registration : registrations) {
-      registration.scheduleEnsure();
+      RegistryExecutor.guarded("Self-check of " + registration.path() + " in registry "
+          + description, registration::scheduleEnsure).run();
     }
   }
+
+  /** Test hook: runs at the start of every self-check. */
+  volatile Runnable selfCheckHook = () -> { };
 
   private void checkOpen() {
     if (closed.get()) {
@@ -236,30 +261,44 @@ public final class ZkRegistryImpl implements Registry {
     if (!closed.compareAndSet(false, true)) {
       return;
     }
+    client.getConnectionStateListenable().removeListener(stateListener);
     for (ZkRegistration registration : List.copyOf(registrations)) {
       registration.close(connectionTimeoutMs);
     }
     for (ServiceWatch watch : List.copyOf(watches)) {
       watch.close();
     }
-    executor.execute(() -> {
-      for (AppInstances instances : apps.values()) {
-        instances.close();
-      }
-      apps.clear();
-    });
+    executor.execute(this::closeApps);
     executor.shutdown();
     try {
       if (!executor.awaitTermination(5, TimeUnit.SECONDS)) {
         executor.shutdownNow();
+        executor.awaitTermination(1, TimeUnit.SECONDS);
       }
     } catch (InterruptedException e) {
       executor.shutdownNow();
       Thread.currentThread().interrupt();
     }
-    if (ownsClient) {
-      client.close();
+    if (!executor.isTerminated()) {
+      logger.warn("Registry {} did not stop its work within 6 s; closing its caches anyway",
+          description);
     }
+    // Idempotent: after a timely shutdown the executor has done all of it already.
+    for (ServiceWatch watch : List.copyOf(watches)) {
+      watch.closeCaches();
+    }
+    closeApps();
+    client.removeWatchers();
+    if (ownedClient != null) {
+      ownedClient.close();
+    }
+  }
+
+  private void closeApps() {
+    for (AppInstances instances : apps.values()) {
+      instances.close();
+    }
+    apps.clear();
   }
 
   @Override

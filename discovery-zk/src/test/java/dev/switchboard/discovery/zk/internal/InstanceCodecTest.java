@@ -8,6 +8,7 @@ import dev.switchboard.rpc.registry.ExportedService;
 import dev.switchboard.rpc.registry.ProviderInstance;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -41,6 +42,45 @@ class InstanceCodecTest {
 
     assertThat(decoded.services().get(0).weight()).isEqualTo(10_000);
     assertThat(decoded.services().get(1).weight()).isEqualTo(1);
+  }
+
+  @Test
+  void startTimesBefore2000AreClampedWithAWarning() throws Exception {
+    Instant now = Instant.parse("2026-11-26T10:00:00Z");
+    for (long millis : new long[] {0, -1, Long.MIN_VALUE, 1_764_150_000L}) {
+      List<String> warnings = new ArrayList<>();
+
+      ProviderInstance decoded = InstanceCodec.decode(withStartedAt(millis), now, warnings::add);
+
+      assertThat(decoded.startedAt()).isEqualTo(InstanceCodec.MIN_STARTED_AT);
+      assertThat(warnings).singleElement().asString()
+          .contains("startedAtMs " + millis).contains("2000-01-01T00:00:00Z");
+    }
+  }
+
+  @Test
+  void startTimesFarInTheFutureAreRejected() throws Exception {
+    Instant now = Instant.parse("2026-11-26T10:00:00Z");
+    long tomorrow = now.plus(InstanceCodec.MAX_STARTED_AT_AHEAD).toEpochMilli();
+    List<String> warnings = new ArrayList<>();
+
+    assertThat(InstanceCodec.decode(withStartedAt(tomorrow), now, warnings::add).startedAt())
+        .isEqualTo(Instant.ofEpochMilli(tomorrow));
+    assertThat(InstanceCodec.decode(withStartedAt(
+        InstanceCodec.MIN_STARTED_AT.toEpochMilli()), now, warnings::add).startedAt())
+        .isEqualTo(InstanceCodec.MIN_STARTED_AT);
+    assertThat(warnings).isEmpty();
+    for (long millis : new long[] {tomorrow + 1, Long.MAX_VALUE}) {
+      assertThatThrownBy(() -> InstanceCodec.decode(withStartedAt(millis), now, warnings::add))
+          .isInstanceOf(InvalidPayloadException.class)
+          .hasMessageContaining("startedAtMs " + millis)
+          .hasMessageContaining("ahead of this reader's clock");
+    }
+  }
+
+  private static byte[] withStartedAt(long millis) {
+    return valid().replace("\"startedAtMs\":1764150000000", "\"startedAtMs\":" + millis)
+        .getBytes(StandardCharsets.UTF_8);
   }
 
   @Test

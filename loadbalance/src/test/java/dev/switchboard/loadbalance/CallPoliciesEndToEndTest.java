@@ -130,11 +130,13 @@ class CallPoliciesEndToEndTest {
     }
   }
 
-  @Test
-  void theBudgetCapsAttemptsWhenEveryInstanceFails() {
+  // Consistent hashing is called without a hash key here: keyless picks keep the budget too.
+  @ParameterizedTest
+  @ValueSource(strings = {Balancers.WEIGHTED_ROUND_ROBIN, Balancers.CONSISTENT_HASH})
+  void theBudgetCapsAttemptsWhenEveryInstanceFails(String balancer) {
     DelayedGreeter[] greeters = start(3);
     GreeterGrpc.GreeterBlockingStub greeter = client.stub(GreeterGrpc::newBlockingStub,
-        ReferenceConfig.builder().deadline(Duration.ofSeconds(10))
+        ReferenceConfig.builder().balancer(balancer).deadline(Duration.ofSeconds(10))
             .retryBudget(new RetryBudget(0.1, 0))
             .methodDefaults(MethodPolicy.builder().retry(RetryPolicy.attempts(5)).build())
             .build());
@@ -157,6 +159,28 @@ class CallPoliciesEndToEndTest {
     // calls of the warm-up that were saved up).
     assertThat(failed).isEqualTo(200);
     assertThat(total(greeters) - before).isBetween(200, 240);
+  }
+
+  @Test
+  void retriesNeedABalancerThatGivesThemBudgetAndFailover() {
+    ReferenceConfig roundRobin = ReferenceConfig.builder().balancer("round_robin")
+        .methodDefaults(MethodPolicy.builder().retry(RetryPolicy.attempts(3)).build())
+        .build();
+
+    assertThatThrownBy(() -> client.stub(GreeterGrpc::newBlockingStub, roundRobin))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("balancer 'round_robin' cannot give retries and hedges their budget")
+        .hasMessageContaining(Balancers.WEIGHTED_ROUND_ROBIN);
+  }
+
+  @Test
+  void aForeignBalancerWithoutRetriesIsFine() {
+    DelayedGreeter[] greeters = start(2);
+    GreeterGrpc.GreeterBlockingStub greeter = client.stub(GreeterGrpc::newBlockingStub,
+        ReferenceConfig.builder().balancer("round_robin").deadline(Duration.ofSeconds(10))
+            .build());
+
+    awaitAll(greeter, greeters);
   }
 
   @Test

@@ -55,7 +55,7 @@ class ConsistentHashEndToEndTest {
   }
 
   static final class HeaderOnWeightedRoundRobin {
-    @RpcReference(balancer = Balancers.WEIGHTED_ROUND_ROBIN, hashHeader = "x-user")
+    @RpcReference(balancer = Balancers.WEIGHTED_ROUND_ROBIN, balancerSettings = "hashHeader=x-user")
     GreeterGrpc.GreeterBlockingStub greeter;
   }
 
@@ -141,7 +141,7 @@ class ConsistentHashEndToEndTest {
   @Test
   void headerKeyIsUsedWhenConfigured() {
     GreeterGrpc.GreeterBlockingStub byHeader = client.stub(GreeterGrpc::newBlockingStub,
-        ReferenceConfig.builder().balancer(Balancers.CONSISTENT_HASH).hashHeader("x-user")
+        ReferenceConfig.builder().balancer(Balancer.consistentHash().hashHeader("x-user").build())
             .deadline(Duration.ofSeconds(10)).build());
     Set<String> owners = new HashSet<>();
     for (int k = 0; k < 30; k++) {
@@ -183,7 +183,9 @@ class ConsistentHashEndToEndTest {
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining(HeaderOnWeightedRoundRobin.class.getName() + ".greeter")
         .hasMessageContaining("unknown setting 'hashHeader'");
-    assertThatThrownBy(() -> ReferenceConfig.builder().boundedLoadFactor(0.9))
-        .hasMessageContaining("bounded load factor 0.9 is out of range");
+    assertThatThrownBy(() -> Balancer.consistentHash().boundedLoad(0.9))
+        .hasMessageContaining("loadFactor 0.9 is out of range");
+    assertThatThrownBy(() -> Balancer.weightedRoundRobin().hashHeader("x-user"))
+        .hasMessageContaining("hashHeader does not apply to switchboard_weighted_round_robin");
   }
 }

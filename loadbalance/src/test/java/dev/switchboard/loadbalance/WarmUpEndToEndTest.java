@@ -48,7 +48,9 @@ class WarmUpEndToEndTest {
     RpcClient client = closer.register(RpcClient.builder().registry(registry)
         .shutdownGrace(Duration.ofMillis(500)).build());
     GreeterGrpc.GreeterBlockingStub greeter = client.stub(GreeterGrpc::newBlockingStub,
-        ReferenceConfig.builder().balancer(balancer).warmUp(Duration.ofSeconds(100))
+        ReferenceConfig.builder().balancer(balancer.equals(Balancers.WEIGHTED_RANDOM)
+            ? Balancer.weightedRandom().warmUp(Duration.ofSeconds(100)).build()
+            : Balancer.weightedRoundRobin().warmUp(Duration.ofSeconds(100)).build())
             .deadline(Duration.ofSeconds(10)).build());
     Greeters.awaitAllServing(greeter, old, fresh);
 
@@ -63,7 +65,7 @@ class WarmUpEndToEndTest {
   @Test
   void warmUpMustBePositive() {
     org.assertj.core.api.Assertions.assertThatThrownBy(
-        () -> ReferenceConfig.builder().warmUp(Duration.ZERO))
-        .hasMessageContaining("warmUp: duration PT0S is not positive");
+        () -> Balancer.weightedRoundRobin().warmUp(Duration.ZERO))
+        .hasMessageContaining("warmUp PT0S is not positive");
   }
 }

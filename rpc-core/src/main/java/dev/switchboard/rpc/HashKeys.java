@@ -13,8 +13,9 @@ import io.grpc.stub.AbstractStub;
  *
  * <p>A balancer looks for the key, in order: on the call's options ({@link #CALL_OPTION}, set by
  * {@link #withHashKey(AbstractStub, String)} or copied from the {@link Context} by
- * {@link #contextInterceptor()}); in a configured metadata header; else the call has no affinity.
- * {@link #requestFieldInterceptor(String)} sets it from a field of the request message.
+ * {@link #contextInterceptor()}); in a configured metadata header; on {@link #FIELD_OPTION}, set
+ * from a field of the request message by {@link #requestFieldInterceptor(String)}; else the call
+ * has no affinity.
  *
  * <pre>{@code
  * greeter = HashKeys.withHashKey(greeter, userId);          // per stub
@@ -29,6 +30,13 @@ public final class HashKeys {
   /** The key on a call's options. */
   public static final CallOptions.Key<String> CALL_OPTION =
       CallOptions.Key.create("switchboard.hashKey");
+
+  /**
+   * The key taken from the request message by {@link #requestFieldInterceptor(String)}; balancers
+   * consult it after {@link #CALL_OPTION} and the configured header.
+   */
+  public static final CallOptions.Key<String> FIELD_OPTION =
+      CallOptions.Key.create("switchboard.hashKey.field");
 
   /** The key in the current context; copied onto calls by {@link #contextInterceptor()}. */
   public static final Context.Key<String> CONTEXT = Context.key("switchboard.hashKey");
@@ -56,6 +64,6 @@ public final class HashKeys {
    * its message is sent, which the caller does not notice. Other calls pass through unchanged.
    */
   public static ClientInterceptor requestFieldInterceptor(String fieldName) {
-    return new RequestFieldHashKeyInterceptor(fieldName, null);
+    return new RequestFieldHashKeyInterceptor(fieldName);
   }
 }

@@ -59,7 +59,7 @@ public record OutlierDetection(Duration interval, Duration baseEjectionTime,
   }
 
   private static String seconds(Duration duration) {
-    return duration.toNanos() / 1e9 + "s";
+    return ServiceConfigDurations.format(duration);
   }
 
   private static void positive(Duration value, String name) {

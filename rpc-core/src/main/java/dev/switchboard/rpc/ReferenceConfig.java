@@ -13,9 +13,9 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * How a consumer calls one service: which service, with which balancer and default deadline.
- * Unset values fall back to the {@link RpcClient}'s defaults. Built by {@link #builder()} or read
- * from an {@link RpcReference}; later versions add retry and fallback policies here.
+ * How a consumer calls one service: which service, with which balancer (and its settings),
+ * deadline, retry, hedging and fallback policies. Unset values fall back to the
+ * {@link RpcClient}'s defaults. Built by {@link #builder()} or read from an {@link RpcReference}.
  *
  * <p>Immutable.
  */
@@ -23,30 +23,26 @@ public final class ReferenceConfig {
   private static final ReferenceConfig DEFAULTS = builder().build();
 
   private final String service;
-  private final String balancer;
+  private final BalancerSettings balancer;
   private final Duration deadline;
-  private final String hashHeader;
   private final String hashField;
-  private final double boundedLoadFactor;
-  private final Duration warmUp;
   private final OutlierDetection outlierDetection;
   private final MethodPolicy methodDefaults;
   private final Map<String, MethodPolicy> methods;
   private final Object fallback;
+  private final Class<?> fallbackType;
   private final RetryBudget retryBudget;
 
   private ReferenceConfig(Builder builder) {
     this.service = builder.service;
     this.balancer = builder.balancer;
     this.deadline = builder.deadline;
-    this.hashHeader = builder.hashHeader;
     this.hashField = builder.hashField;
-    this.boundedLoadFactor = builder.boundedLoadFactor;
-    this.warmUp = builder.warmUp;
     this.outlierDetection = builder.outlierDetection;
     this.methodDefaults = builder.methodDefaults;
     this.methods = Map.copyOf(builder.methods);
     this.fallback = builder.fallback;
+    this.fallbackType = builder.fallbackType;
     this.retryBudget = builder.retryBudget;
   }
 
@@ -73,22 +69,17 @@ public final class ReferenceConfig {
         builder.service(annotation.service());
       }
       if (!annotation.balancer().isEmpty()) {
-        builder.balancer(annotation.balancer());
+        builder.balancer(BalancerSettings.of(annotation.balancer(),
+            settingsTree(annotation.balancerSettings())));
+      } else if (annotation.balancerSettings().length > 0) {
+        throw new IllegalArgumentException("balancerSettings need a balancer: name it with"
+            + " balancer = \"...\"");
       }
       if (!annotation.deadline().isEmpty()) {
         builder.deadline(Durations.parse(annotation.deadline(), "deadline"));
       }
-      if (!annotation.hashHeader().isEmpty()) {
-        builder.hashHeader(annotation.hashHeader());
-      }
       if (!annotation.hashField().isEmpty()) {
         builder.hashField(annotation.hashField());
-      }
-      if (annotation.boundedLoadFactor() != 0) {
-        builder.boundedLoadFactor(annotation.boundedLoadFactor());
-      }
-      if (!annotation.warmUp().isEmpty()) {
-        builder.warmUp(Durations.parse(annotation.warmUp(), "warmUp"));
       }
       if (annotation.ejectOutliers()) {
         builder.outlierDetection(OutlierDetection.DEFAULTS);
@@ -99,7 +90,7 @@ public final class ReferenceConfig {
             .retry(RetryPolicy.attempts(annotation.maxAttempts()).retryingOn(retryOn)).build());
       }
       if (annotation.fallback() != Void.class) {
-        builder.fallback(instantiate(annotation.fallback()));
+        builder.fallback(annotation.fallback());
       }
       for (RpcMethod method : annotation.methods()) {
         try {
@@ -134,15 +125,43 @@ public final class ReferenceConfig {
     return policy.build();
   }
 
-  private static Object instantiate(Class<?> type) {
-    try {
-      java.lang.reflect.Constructor<?> constructor = type.getDeclaredConstructor();
-      constructor.setAccessible(true);
-      return constructor.newInstance();
-    } catch (ReflectiveOperationException e) {
-      throw new IllegalArgumentException("fallback " + type.getName()
-          + " cannot be created: it needs a no-argument constructor (" + e + ")", e);
+  /**
+   * Turns {@code "a=1", "b.c=x"} into {@code {a: "1", b: {c: "x"}}}: the balancer parses the
+   * values (it accepts numbers and booleans written as strings).
+   */
+  static Map<String, ?> settingsTree(String[] settings) {
+    Map<String, Object> tree = new LinkedHashMap<>();
+    for (String setting : settings) {
+      int equals = setting.indexOf('=');
+      if (equals <= 0 || equals == setting.length() - 1) {
+        throw new IllegalArgumentException("balancerSettings entry '" + setting
+            + "' is not key=value (e.g. \"decayWindow=5s\")");
+      }
+      String[] path = setting.substring(0, equals).split("\\.", -1);
+      for (int k = 0; k < path.length; k++) {
+        path[k] = path[k].trim();
+        if (path[k].isEmpty()) {
+          throw new IllegalArgumentException("balancerSettings entry '" + setting
+              + "' has an empty key part (e.g. \"failureAccrual.consecutiveFailures=3\")");
+        }
+      }
+      Map<String, Object> node = tree;
+      for (int k = 0; k < path.length - 1; k++) {
+        Object child = node.computeIfAbsent(path[k], key -> new LinkedHashMap<String, Object>());
+        if (!(child instanceof Map<?, ?>)) {
+          throw new IllegalArgumentException("balancerSettings entry '" + setting
+              + "' conflicts with the value already set for " + path[k]);
+        }
+        @SuppressWarnings("unchecked")
+        Map<String, Object> next = (Map<String, Object>) child;
+        node = next;
+      }
+      if (node.put(path[path.length - 1], setting.substring(equals + 1).trim()) != null) {
+        throw new IllegalArgumentException("balancerSettings sets "
+            + setting.substring(0, equals) + " twice");
+      }
     }
+    return tree;
   }
 
   /** Returns the service name, if set. */
@@ -150,8 +169,8 @@ public final class ReferenceConfig {
     return Optional.ofNullable(service);
   }
 
-  /** Returns the load-balancing policy name, if set. */
-  public Optional<String> balancer() {
+  /** Returns the balancer (policy name and settings), if set. */
+  public Optional<BalancerSettings> balancer() {
     return Optional.ofNullable(balancer);
   }
 
@@ -160,24 +179,9 @@ public final class ReferenceConfig {
     return Optional.ofNullable(deadline);
   }
 
-  /** Returns the metadata header that carries the hash key, if set. */
-  public Optional<String> hashHeader() {
-    return Optional.ofNullable(hashHeader);
-  }
-
   /** Returns the request field that carries the hash key, if set. */
   public Optional<String> hashField() {
     return Optional.ofNullable(hashField);
-  }
-
-  /** Returns the bounded-load factor, 0 for none. */
-  public double boundedLoadFactor() {
-    return boundedLoadFactor;
-  }
-
-  /** Returns the warm-up window, if set. */
-  public Optional<Duration> warmUp() {
-    return Optional.ofNullable(warmUp);
   }
 
   /** Returns the outlier detection settings, if ejection is on. */
@@ -206,27 +210,17 @@ public final class ReferenceConfig {
     return Optional.ofNullable(fallback);
   }
 
+  /**
+   * Returns the fallback class, if any: an implementation of the same gRPC service with a
+   * no-argument constructor, created once per {@link RpcClient}.
+   */
+  public Optional<Class<?>> fallbackType() {
+    return Optional.ofNullable(fallbackType);
+  }
+
   /** Returns the retry budget of the reference's channel. */
   public RetryBudget retryBudget() {
     return retryBudget;
-  }
-
-  /**
-   * Returns the balancer's JSON configuration for the settings made here (hash header, bounded
-   * load, warm-up); the balancer validates it.
-   */
-  public Map<String, ?> balancerConfig() {
-    Map<String, Object> config = new LinkedHashMap<>();
-    if (hashHeader != null) {
-      config.put("hashHeader", hashHeader);
-    }
-    if (boundedLoadFactor != 0) {
-      config.put("loadFactor", boundedLoadFactor);
-    }
-    if (warmUp != null) {
-      config.put("warmUp", warmUp.toNanos() / 1e9 + "s");
-    }
-    return Map.copyOf(config);
   }
 
   /** Returns a builder holding this config's values. */
@@ -235,14 +229,12 @@ public final class ReferenceConfig {
     builder.service = service;
     builder.balancer = balancer;
     builder.deadline = deadline;
-    builder.hashHeader = hashHeader;
     builder.hashField = hashField;
-    builder.boundedLoadFactor = boundedLoadFactor;
-    builder.warmUp = warmUp;
     builder.outlierDetection = outlierDetection;
     builder.methodDefaults = methodDefaults;
     builder.methods.putAll(methods);
     builder.fallback = fallback;
+    builder.fallbackType = fallbackType;
     builder.retryBudget = retryBudget;
     return builder;
   }
@@ -251,44 +243,39 @@ public final class ReferenceConfig {
   public boolean equals(Object other) {
     return other instanceof ReferenceConfig that && Objects.equals(service, that.service)
         && Objects.equals(balancer, that.balancer) && Objects.equals(deadline, that.deadline)
-        && Objects.equals(hashHeader, that.hashHeader)
         && Objects.equals(hashField, that.hashField)
-        && boundedLoadFactor == that.boundedLoadFactor && Objects.equals(warmUp, that.warmUp)
         && Objects.equals(outlierDetection, that.outlierDetection)
         && methodDefaults.equals(that.methodDefaults) && methods.equals(that.methods)
-        && fallback == that.fallback && retryBudget.equals(that.retryBudget);
+        && fallback == that.fallback && fallbackType == that.fallbackType
+        && retryBudget.equals(that.retryBudget);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(service, balancer, deadline, hashHeader, hashField, boundedLoadFactor,
-        warmUp, outlierDetection, methodDefaults, methods, System.identityHashCode(fallback),
-        retryBudget);
+    return Objects.hash(service, balancer, deadline, hashField, outlierDetection, methodDefaults,
+        methods, System.identityHashCode(fallback), fallbackType, retryBudget);
   }
 
   @Override
   public String toString() {
     return "ReferenceConfig{service=" + service + ", balancer=" + balancer + ", deadline="
-        + deadline + ", hashHeader=" + hashHeader + ", hashField=" + hashField
-        + ", boundedLoadFactor=" + boundedLoadFactor + ", warmUp=" + warmUp
-        + ", outlierDetection=" + outlierDetection + ", methodDefaults=" + methodDefaults
-        + ", methods=" + methods + ", fallback=" + fallback + ", retryBudget=" + retryBudget
-        + "}";
+        + deadline + ", hashField=" + hashField + ", outlierDetection=" + outlierDetection
+        + ", methodDefaults=" + methodDefaults + ", methods=" + methods + ", fallback="
+        + (fallback != null ? fallback.getClass().getName() : fallbackType) + ", retryBudget="
+        + retryBudget + "}";
   }
 
   /** Builds a {@link ReferenceConfig}; validates each value as it is set. Not thread-safe. */
   public static final class Builder {
     private String service;
-    private String balancer;
+    private BalancerSettings balancer;
     private Duration deadline;
-    private String hashHeader;
     private String hashField;
-    private double boundedLoadFactor;
-    private Duration warmUp;
     private OutlierDetection outlierDetection;
     private MethodPolicy methodDefaults = MethodPolicy.none();
     private final Map<String, MethodPolicy> methods = new LinkedHashMap<>();
     private Object fallback;
+    private Class<?> fallbackType;
     private RetryBudget retryBudget = RetryBudget.DEFAULT;
 
     private Builder() {}
@@ -317,23 +304,33 @@ public final class ReferenceConfig {
      */
     public Builder fallback(Object implementation) {
       this.fallback = requireNonNull(implementation, "implementation");
+      this.fallbackType = null;
+      return this;
+    }
+
+    /**
+     * Sets the fallback by class, as {@link RpcReference#fallback()} does: an implementation of
+     * the same gRPC service with a no-argument constructor, created once per client however many
+     * stubs use it.
+     *
+     * @throws IllegalArgumentException if the class has no no-argument constructor
+     */
+    public Builder fallback(Class<?> type) {
+      requireNonNull(type, "type");
+      try {
+        type.getDeclaredConstructor();
+      } catch (NoSuchMethodException e) {
+        throw new IllegalArgumentException("fallback " + type.getName()
+            + " cannot be created: it needs a no-argument constructor", e);
+      }
+      this.fallbackType = type;
+      this.fallback = null;
       return this;
     }
 
     /** Sets the retry budget of the reference's channel; {@link RetryBudget#DEFAULT} by default. */
     public Builder retryBudget(RetryBudget budget) {
       this.retryBudget = requireNonNull(budget, "budget");
-      return this;
-    }
-
-    /** Sets the request metadata header whose value is the hash key (consistent hashing). */
-    public Builder hashHeader(String header) {
-      requireNonNull(header, "header");
-      if (!header.matches("[a-z0-9_.\\-]+")) {
-        throw new IllegalArgumentException("hash header '" + header + "' is invalid (allowed:"
-            + " lower-case letters, digits, '_', '.', '-')");
-      }
-      this.hashHeader = header;
       return this;
     }
 
@@ -344,22 +341,6 @@ public final class ReferenceConfig {
         throw new IllegalArgumentException("hash field '" + field + "' is not a field name");
       }
       this.hashField = field;
-      return this;
-    }
-
-    /** Sets the bounded-load factor for consistent hashing: more than 1 (e.g. 1.25). */
-    public Builder boundedLoadFactor(double factor) {
-      if (!(factor > 1) || Double.isInfinite(factor)) {
-        throw new IllegalArgumentException("bounded load factor " + factor
-            + " is out of range (allowed: > 1, e.g. 1.25)");
-      }
-      this.boundedLoadFactor = factor;
-      return this;
-    }
-
-    /** Sets the warm-up window for the weighted balancers; must be positive. */
-    public Builder warmUp(Duration window) {
-      this.warmUp = Durations.checkPositive(requireNonNull(window, "window"), "warmUp");
       return this;
     }
 
@@ -376,15 +357,20 @@ public final class ReferenceConfig {
     }
 
     /**
-     * Sets the gRPC load-balancing policy name; whether it is registered is checked when a stub
-     * is created.
+     * Sets the gRPC load-balancing policy by name, with its default settings; whether it is
+     * registered is checked when a stub is created.
      */
     public Builder balancer(String balancer) {
-      requireNonNull(balancer, "balancer");
-      if (balancer.isBlank()) {
-        throw new IllegalArgumentException("balancer name is blank");
-      }
-      this.balancer = balancer;
+      this.balancer = BalancerSettings.named(balancer);
+      return this;
+    }
+
+    /**
+     * Sets the balancer with its settings, e.g. {@code Balancer.peakEwma().decayWindow(...)
+     * .build()} from switchboard-loadbalance; checked by the policy when a stub is created.
+     */
+    public Builder balancer(BalancerSettings balancer) {
+      this.balancer = requireNonNull(balancer, "balancer");
       return this;
     }
 

@@ -2,29 +2,24 @@ package dev.switchboard.rpc;
 
 import static java.util.Objects.requireNonNull;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.switchboard.rpc.internal.Durations;
 import dev.switchboard.rpc.internal.FallbackInterceptor;
 import dev.switchboard.rpc.internal.FallbackStats;
 import dev.switchboard.rpc.internal.InProcessFallback;
-import dev.switchboard.rpc.internal.MethodPolicies;
-import dev.switchboard.rpc.internal.MethodPolicyInterceptor;
+import dev.switchboard.rpc.internal.ReferenceCompiler;
+import dev.switchboard.rpc.internal.ReferenceCompiler.ChannelKey;
+import dev.switchboard.rpc.internal.ReferenceCompiler.CompiledReference;
 import dev.switchboard.rpc.internal.RegistryTarget;
-import dev.switchboard.rpc.internal.RequestFieldHashKeyInterceptor;
 import dev.switchboard.rpc.internal.RetryBudgetTracker;
 import dev.switchboard.rpc.internal.ServiceBinding;
 import dev.switchboard.rpc.internal.StubTypes;
 import dev.switchboard.rpc.registry.Registry;
 import dev.switchboard.rpc.registry.RegistryProviders;
 import dev.switchboard.rpc.resolver.RegistryNameResolverProvider;
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
 import io.grpc.Channel;
-import io.grpc.ClientInterceptor;
-import io.grpc.ClientInterceptors;
-import io.grpc.LoadBalancerProvider;
-import io.grpc.LoadBalancerRegistry;
 import io.grpc.ManagedChannel;
-import io.grpc.NameResolver;
 import io.grpc.ServiceDescriptor;
 import io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.AbstractStub;
@@ -38,6 +33,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
+import java.util.function.LongSupplier;
 
 /**
  * Hands out generated gRPC stubs whose channels discover the service's instances from a registry
@@ -50,44 +46,52 @@ import java.util.function.Function;
  * }
  * }</pre>
  *
- * <p>Channels are shared: one per (service, balancer and its settings), created on first use, all on one registry
- * connection. Stubs are cheap; make as many as you like. {@link #close()} shuts the channels down
- * and then closes the registry (if the client opened it).
+ * <p>Each reference is compiled once, in one place (the reference compiler: channel key, service
+ * config, interceptor chain); the client pools channels by that key (service, balancer and its
+ * settings, outlier ejection, method policies, retry budget), created on first use, all on one
+ * registry connection. Stubs are cheap; make as many as you like. {@link #close()} shuts the
+ * channels down, then the fallback servers, then closes the registry (if the client opened it).
  *
  * <p>Thread-safe.
  */
 public final class RpcClient implements AutoCloseable {
 
   /** The balancer used when neither the reference nor the client names one. */
-  public static final String DEFAULT_BALANCER = "switchboard_weighted_round_robin";
+  public static final String DEFAULT_BALANCER = ReferenceCompiler.DEFAULT_BALANCER;
 
   private final String registryUri;
   private final Registry registry;
   private final boolean ownsRegistry;
-  private final String defaultBalancer;
-  private final Duration defaultDeadline;
+  private final ReferenceCompiler.ClientDefaults defaults;
   private final Duration shutdownGrace;
+  private final LongSupplier nanoClock;
   private final Map<ChannelKey, ManagedChannel> channels = new ConcurrentHashMap<>();
   private final Map<ChannelKey, RetryBudgetTracker> budgets = new ConcurrentHashMap<>();
+  private final Map<Class<?>, Object> fallbackObjects = new ConcurrentHashMap<>();
   private final Map<IdentityKey, InProcessFallback> fallbackServers = new ConcurrentHashMap<>();
-  private final FallbackStats fallbackStats = new FallbackStats(System::nanoTime);
-  private final Cache<FallbackInterceptor.CacheKey, Object> responseCache;
+  private final FallbackStats fallbackStats;
+  private final FallbackInterceptor.Shared fallbacks;
+  private final ReferenceCompiler.Resources resources = new Resources();
   private final AtomicBoolean closed = new AtomicBoolean();
 
   private RpcClient(Builder builder, Registry registry, boolean ownsRegistry) {
     this.registryUri = builder.registryUri;
     this.registry = registry;
     this.ownsRegistry = ownsRegistry;
-    this.defaultBalancer = builder.defaultBalancer;
-    this.defaultDeadline = builder.defaultDeadline;
+    this.defaults = new ReferenceCompiler.ClientDefaults(builder.defaultBalancer,
+        builder.defaultDeadline);
     this.shutdownGrace = builder.shutdownGrace;
-    this.responseCache = Caffeine.newBuilder()
+    this.nanoClock = builder.nanoClock;
+    this.fallbackStats = new FallbackStats(nanoClock);
+    Cache<FallbackInterceptor.CacheKey, Object> responseCache = Caffeine.newBuilder()
         // Maintenance on the calling thread: handing it to a pool wakes a thread per write,
         // which costs more than the work on a busy 2-core machine (CallOverheadBenchmark).
         .executor(Runnable::run)
+        .ticker(nanoClock::getAsLong)
         .maximumSize(builder.responseCacheSize)
         .expireAfterWrite(builder.responseCacheTtl)
         .build();
+    this.fallbacks = new FallbackInterceptor.Shared(responseCache, fallbackStats);
   }
 
   /** Returns a new builder. */
@@ -164,106 +168,86 @@ public final class RpcClient implements AutoCloseable {
    * callers that build their own stubs or calls.
    */
   public Channel channel(String service) {
-    return channel(service, defaultBalancer, "channel(" + service + ")");
+    String where = "channel(" + service + ")";
+    return channel(ReferenceCompiler.plainChannel(service, defaults.balancer(), where));
   }
 
   private <S> S newStub(Function<Channel, S> factory, Class<?> type, ReferenceConfig config,
       String where) {
+    checkOpen();
     String service = config.service().orElseGet(() -> StubTypes.serviceName(type, where));
     ServiceDescriptor descriptor = StubTypes.serviceDescriptor(type, where);
-    MethodPolicy defaults = config.methodDefaults();
-    if (defaults.deadline().isEmpty() && defaultDeadline != null) {
-      defaults = defaults.toBuilder().deadline(defaultDeadline).build();
-    }
-    MethodPolicies policies =
-        MethodPolicies.resolve(descriptor, defaults, config.methods(), where);
-    String balancer = config.balancer().orElse(defaultBalancer);
-    ChannelKey key = new ChannelKey(service, balancer, config.balancerConfig(),
-        config.outlierDetection().orElse(null), policies.methodConfig(descriptor.getName()),
-        config.retryBudget());
-    Channel channel = channel(key, where);
-    RetryBudgetTracker budget = budgets.computeIfAbsent(key,
-        k -> new RetryBudgetTracker(k.retryBudget(), System::nanoTime));
-    // Outermost first: fallback; per-method deadline and attempt record; hash key from the
-    // context; from the request field (unless an explicit key or the header gives one).
-    List<ClientInterceptor> interceptors = new ArrayList<>();
-    Channel fallbackChannel = config.fallback()
-        .map(implementation -> fallbackChannel(implementation, descriptor, where)).orElse(null);
-    if (fallbackChannel != null || policies.any(MethodPolicy::hasFallback)) {
-      interceptors.add(new FallbackInterceptor(policies, fallbackChannel, responseCache,
-          fallbackStats));
-    }
-    interceptors.add(new MethodPolicyInterceptor(policies, budget));
-    interceptors.add(HashKeys.contextInterceptor());
-    config.hashField().ifPresent(field -> interceptors.add(
-        new RequestFieldHashKeyInterceptor(field, config.hashHeader().orElse(null))));
-    // ClientInterceptors.intercept applies the last one first: reverse to keep the order above.
-    java.util.Collections.reverse(interceptors);
-    return factory.apply(ClientInterceptors.intercept(channel, interceptors));
+    CompiledReference reference = ReferenceCompiler.compile(config, defaults, descriptor, service,
+        resources, where);
+    return factory.apply(reference.intercept(channel(reference.channelKey())));
   }
 
-  /** Serves {@code implementation} in-process, once, and returns a channel to it. */
-  private Channel fallbackChannel(Object implementation, ServiceDescriptor expected,
-      String where) {
-    ServiceBinding binding;
-    try {
-      binding = ServiceBinding.of(implementation);
-    } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException(where + ": fallback " + e.getMessage(), e);
-    }
-    String actual = binding.definition().getServiceDescriptor().getName();
-    if (!actual.equals(expected.getName())) {
-      throw new IllegalArgumentException(where + ": fallback object "
-          + implementation.getClass().getName() + " implements " + actual
-          + ", but the reference calls " + expected.getName());
-    }
-    return fallbackServers.computeIfAbsent(new IdentityKey(implementation),
-        k -> InProcessFallback.start(binding.definition())).channel();
-  }
-
-  private Channel channel(String service, String balancer, String where) {
-    return channel(new ChannelKey(service, balancer, Map.of(), null, List.of(),
-        RetryBudget.DEFAULT), where);
-  }
-
-  private Channel channel(ChannelKey key, String where) {
-    if (closed.get()) {
-      throw new IllegalStateException("RpcClient is closed");
-    }
-    Map<String, ?> policy = checkBalancer(key.balancer(), key.balancerConfig(), where);
-    if (key.outlierDetection() != null) {
-      policy = key.outlierDetection().wrap(key.balancer(), key.balancerConfig());
-    }
-    Map<String, ?> serviceConfig = key.methodConfig().isEmpty()
-        ? Map.of("loadBalancingConfig", List.of(policy))
-        : Map.of("loadBalancingConfig", List.of(policy), "methodConfig", key.methodConfig());
+  private Channel channel(ChannelKey key) {
+    checkOpen();
     return channels.computeIfAbsent(key, k ->
         NettyChannelBuilder.forTarget(RegistryTarget.targetFor(registryUri, k.service()))
             .setNameResolverArg(RegistryNameResolverProvider.REGISTRY, registry)
-            .defaultServiceConfig(serviceConfig)
+            .defaultServiceConfig(k.serviceConfig())
             .enableRetry()
             .usePlaintext()
             .build());
   }
 
-  /** Checks that {@code balancer} exists and accepts {@code config}; returns its policy entry. */
-  private static Map<String, ?> checkBalancer(String balancer, Map<String, ?> config,
-      String where) {
-    LoadBalancerProvider provider = LoadBalancerRegistry.getDefaultRegistry().getProvider(balancer);
-    if (provider == null) {
-      throw new IllegalArgumentException(where + ": balancer '" + balancer + "' is unknown: no"
-          + " gRPC LoadBalancerProvider has that policy name (Switchboard's are in"
-          + " switchboard-loadbalance, e.g. " + DEFAULT_BALANCER + "; gRPC's include round_robin"
-          + " and pick_first)");
+  private void checkOpen() {
+    if (closed.get()) {
+      throw new IllegalStateException("RpcClient is closed");
     }
-    if (!config.isEmpty()) {
-      NameResolver.ConfigOrError parsed = provider.parseLoadBalancingPolicyConfig(config);
-      if (parsed.getError() != null) {
-        throw new IllegalArgumentException(where + ": balancer '" + balancer
-            + "' rejects its settings: " + parsed.getError().getDescription());
+  }
+
+  /** The budgets, fallback servers and cache that this client's references share. */
+  private final class Resources implements ReferenceCompiler.Resources {
+    @Override
+    public RetryBudgetTracker budget(ChannelKey key) {
+      return budgets.computeIfAbsent(key, k -> new RetryBudgetTracker(k.retryBudget(), nanoClock));
+    }
+
+    @Override
+    public Channel fallbackChannel(ReferenceConfig config, ServiceDescriptor expected,
+        String where) {
+      Object implementation = config.fallback().orElse(null);
+      if (implementation == null && config.fallbackType().isPresent()) {
+        implementation = fallbackObjects.computeIfAbsent(config.fallbackType().get(),
+            type -> instantiate(type, where));
       }
+      if (implementation == null) {
+        return null;
+      }
+      ServiceBinding binding;
+      try {
+        binding = ServiceBinding.of(implementation);
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException(where + ": fallback " + e.getMessage(), e);
+      }
+      String actual = binding.definition().getServiceDescriptor().getName();
+      if (!actual.equals(expected.getName())) {
+        throw new IllegalArgumentException(where + ": fallback object "
+            + implementation.getClass().getName() + " implements " + actual
+            + ", but the reference calls " + expected.getName());
+      }
+      return fallbackServers.computeIfAbsent(new IdentityKey(implementation),
+          k -> InProcessFallback.start(binding.definition())).channel();
     }
-    return Map.of(balancer, config);
+
+    @Override
+    public FallbackInterceptor.Shared fallbacks() {
+      return fallbacks;
+    }
+  }
+
+  private static Object instantiate(Class<?> type, String where) {
+    try {
+      java.lang.reflect.Constructor<?> constructor = type.getDeclaredConstructor();
+      constructor.setAccessible(true);
+      return constructor.newInstance();
+    } catch (ReflectiveOperationException | RuntimeException e) {
+      throw new IllegalArgumentException(where + ": fallback " + type.getName()
+          + " cannot be created: it needs a no-argument constructor that succeeds (" + e + ")", e);
+    }
   }
 
   /**
@@ -301,10 +285,6 @@ public final class RpcClient implements AutoCloseable {
     return fallbackStats.counts();
   }
 
-  private record ChannelKey(String service, String balancer, Map<String, ?> balancerConfig,
-      OutlierDetection outlierDetection, List<Map<String, ?>> methodConfig,
-      RetryBudget retryBudget) {}
-
   /** Compares by identity: fallback objects need not implement equals. */
   private record IdentityKey(Object object) {
     @Override
@@ -322,7 +302,8 @@ public final class RpcClient implements AutoCloseable {
   public static final class Builder {
     private String registryUri;
     private Registry registry;
-    private String defaultBalancer = DEFAULT_BALANCER;
+    private BalancerSettings defaultBalancer = BalancerSettings.named(DEFAULT_BALANCER);
+    private LongSupplier nanoClock = System::nanoTime;
     private Duration defaultDeadline;
     private Duration shutdownGrace = Duration.ofSeconds(5);
     private long responseCacheSize = 10_000;
@@ -382,8 +363,27 @@ public final class RpcClient implements AutoCloseable {
 
     /** Sets the balancer for references that name none; {@value #DEFAULT_BALANCER} by default. */
     public Builder defaultBalancer(String balancer) {
-      checkBalancer(requireNonNull(balancer, "balancer"), Map.of(), "defaultBalancer");
+      return defaultBalancer(BalancerSettings.named(balancer));
+    }
+
+    /**
+     * Sets the balancer, with its settings, for references that name none (e.g.
+     * {@code Balancer.peakEwma().build()} from switchboard-loadbalance).
+     *
+     * @throws IllegalArgumentException if no such policy is registered or it rejects the settings
+     */
+    public Builder defaultBalancer(BalancerSettings balancer) {
+      ReferenceCompiler.checkBalancer(requireNonNull(balancer, "balancer"), "defaultBalancer");
       this.defaultBalancer = balancer;
+      return this;
+    }
+
+    /**
+     * Sets the clock the client's budgets, response cache and log rate limits read, in
+     * nanoseconds; {@code System::nanoTime} by default. For tests.
+     */
+    public Builder nanoClock(LongSupplier nanoClock) {
+      this.nanoClock = requireNonNull(nanoClock, "nanoClock");
       return this;
     }
 

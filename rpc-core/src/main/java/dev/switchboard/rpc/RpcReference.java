@@ -45,26 +45,21 @@ public @interface RpcReference {
    */
   String deadline() default "";
 
-  /** For consistent hashing: the request metadata header whose value is the hash key. */
-  String hashHeader() default "";
+  /**
+   * The balancer's settings as {@code key=value} entries (nested keys with dots), handed to the
+   * balancer named by {@link #balancer()}, which validates them. For Switchboard's balancers,
+   * e.g. {@code {"hashHeader=x-user-id", "loadFactor=1.25"}}, {@code {"warmUp=60s"}},
+   * {@code {"decayWindow=5s"}}, {@code {"failureAccrual.consecutiveFailures=3"}} or
+   * {@code {"failureAccrual=false"}}; see {@code docs/balancers.md}.
+   */
+  String[] balancerSettings() default {};
 
   /**
    * For consistent hashing: the request field (protobuf field name) whose value is the hash key,
-   * for unary and server-streaming methods.
+   * for unary and server-streaming methods; a key set explicitly or in the balancer's hash header
+   * comes first.
    */
   String hashField() default "";
-
-  /**
-   * For consistent hashing: bound each instance's calls in flight to this factor times its share
-   * (e.g. 1.25); 0 (the default) for no bound.
-   */
-  double boundedLoadFactor() default 0;
-
-  /**
-   * For the weighted balancers: ramp a new instance's weight up over this window from its start
-   * ({@code 60s}); empty for no warm-up.
-   */
-  String warmUp() default "";
 
   /** Wraps the balancer in gRPC's outlier detection with {@link OutlierDetection#DEFAULTS}. */
   boolean ejectOutliers() default false;

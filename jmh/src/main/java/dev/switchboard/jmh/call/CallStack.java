@@ -5,26 +5,25 @@ import dev.switchboard.loadbalance.Balancers;
 import dev.switchboard.proto.helloworld.GreeterGrpc;
 import dev.switchboard.proto.helloworld.HelloReply;
 import dev.switchboard.proto.helloworld.HelloRequest;
-import dev.switchboard.rpc.HashKeys;
+import dev.switchboard.rpc.BalancerSettings;
 import dev.switchboard.rpc.InstanceState;
 import dev.switchboard.rpc.MethodPolicy;
 import dev.switchboard.rpc.ReferenceConfig;
-import dev.switchboard.rpc.RetryBudget;
 import dev.switchboard.rpc.RetryPolicy;
 import dev.switchboard.rpc.RpcClient;
 import dev.switchboard.rpc.internal.FallbackInterceptor;
 import dev.switchboard.rpc.internal.FallbackStats;
-import dev.switchboard.rpc.internal.MethodPolicies;
-import dev.switchboard.rpc.internal.MethodPolicyInterceptor;
+import dev.switchboard.rpc.internal.ReferenceCompiler;
+import dev.switchboard.rpc.internal.ReferenceCompiler.CompiledReference;
 import dev.switchboard.rpc.internal.RetryBudgetTracker;
 import dev.switchboard.rpc.registry.ExportedService;
 import dev.switchboard.rpc.registry.ProviderInstance;
 import dev.switchboard.rpc.registry.Registry;
 import dev.switchboard.rpc.registry.RegistryProviders;
 import io.grpc.Channel;
-import io.grpc.ClientInterceptors;
 import io.grpc.ManagedChannel;
 import io.grpc.Server;
+import io.grpc.ServiceDescriptor;
 import io.grpc.inprocess.InProcessChannelBuilder;
 import io.grpc.inprocess.InProcessServerBuilder;
 import io.grpc.netty.NettyChannelBuilder;
@@ -37,6 +36,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
@@ -117,22 +117,18 @@ final class CallStack {
         ManagedChannel channel = InProcessChannelBuilder.forName(name).directExecutor().build();
         return new CallStack(stack, server, channel, channel, null, null);
       }
-      ReferenceConfig config = policies(stack);
-      MethodPolicies resolved = MethodPolicies.resolve(GreeterGrpc.getServiceDescriptor(),
-          config.methodDefaults(), config.methods(), "bench");
+      // The same compiler RpcClient uses: the service config and interceptor chain of the
+      // reference, on an in-process channel instead of a registry one.
+      CompiledReference reference = ReferenceCompiler.compile(policies(stack),
+          new ReferenceCompiler.ClientDefaults(BalancerSettings.named(Balancers.WEIGHTED_ROUND_ROBIN),
+              null),
+          GreeterGrpc.getServiceDescriptor(), "helloworld.Greeter", new BenchResources(),
+          "bench");
       ManagedChannel channel = InProcessChannelBuilder.forName(name).directExecutor()
           .enableRetry()
-          .defaultServiceConfig(Map.of(
-              "loadBalancingConfig", List.of(Map.of(Balancers.WEIGHTED_ROUND_ROBIN, Map.of())),
-              "methodConfig", resolved.methodConfig("helloworld.Greeter")))
+          .defaultServiceConfig(reference.channelKey().serviceConfig())
           .build();
-      RetryBudgetTracker budget = new RetryBudgetTracker(RetryBudget.DEFAULT, System::nanoTime);
-      Channel intercepted = ClientInterceptors.intercept(channel,
-          HashKeys.contextInterceptor(),
-          new MethodPolicyInterceptor(resolved, budget),
-          new FallbackInterceptor(resolved, null,
-              Caffeine.newBuilder().executor(Runnable::run).maximumSize(10_000).build(),
-              new FallbackStats(System::nanoTime)));
+      Channel intercepted = reference.intercept(channel);
       return new CallStack(stack, server, channel, intercepted, null, null);
     }
     Server server = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
@@ -150,6 +146,32 @@ final class CallStack {
         List.of(ExportedService.of("helloworld.Greeter"))));
     RpcClient client = RpcClient.builder().registry(uri).build();
     return new CallStack(stack, server, null, null, client, registry);
+  }
+
+  /** What an RpcClient would share between references: here, for one reference. */
+  private static final class BenchResources implements ReferenceCompiler.Resources {
+    private final Map<ReferenceCompiler.ChannelKey, RetryBudgetTracker> budgets =
+        new ConcurrentHashMap<>();
+    private final FallbackInterceptor.Shared fallbacks = new FallbackInterceptor.Shared(
+        Caffeine.newBuilder().executor(Runnable::run).maximumSize(10_000).build(),
+        new FallbackStats(System::nanoTime));
+
+    @Override
+    public RetryBudgetTracker budget(ReferenceCompiler.ChannelKey key) {
+      return budgets.computeIfAbsent(key,
+          k -> new RetryBudgetTracker(k.retryBudget(), System::nanoTime));
+    }
+
+    @Override
+    public Channel fallbackChannel(ReferenceConfig config, ServiceDescriptor service,
+        String where) {
+      return null;
+    }
+
+    @Override
+    public FallbackInterceptor.Shared fallbacks() {
+      return fallbacks;
+    }
   }
 
   /** The policies of the switchboard stacks. */

@@ -18,12 +18,26 @@ import java.util.List;
  * @param command the command that produced it
  * @param runs every run
  */
-record TailSimResults(String command, List<Run> runs) {
+record TailSimResults(String command, List<Run> runs, List<FailureRun> failures) {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   TailSimResults {
     runs = List.copyOf(runs);
+    failures = List.copyOf(failures);
   }
+
+  /**
+   * One run of the failure simulation. Immutable.
+   *
+   * @param fault {@code fails-fast} or {@code flapping}
+   * @param load {@code light} or {@code heavy}
+   * @param balancer the balancer's key
+   * @param label the balancer as a user names it
+   * @param switchboardDefault whether it is a Switchboard policy in its default configuration
+   * @param shareAfter the share sent to the broken backend after the first second, NaN if none
+   */
+  record FailureRun(String fault, String load, String balancer, String label,
+      boolean switchboardDefault, double shareAfter) {}
 
   /**
    * One simulated run. Immutable.
@@ -59,6 +73,13 @@ record TailSimResults(String command, List<Run> runs) {
               ? run.path("p99OverHealthyP99").asDouble() : Double.NaN,
           run.path("unstable").asBoolean(false)));
     }
-    return new TailSimResults(root.path("command").asText(""), runs);
+    List<FailureRun> failures = new ArrayList<>();
+    for (JsonNode run : root.path("failures")) {
+      failures.add(new FailureRun(run.path("fault").asText(), run.path("load").asText(),
+          run.path("balancer").asText(), run.path("label").asText(),
+          run.path("switchboardDefault").asBoolean(false),
+          run.path("shareAfter").isNumber() ? run.path("shareAfter").asDouble() : Double.NaN));
+    }
+    return new TailSimResults(root.path("command").asText(""), runs, failures);
   }
 }

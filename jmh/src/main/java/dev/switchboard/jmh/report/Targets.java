@@ -1,5 +1,6 @@
 package dev.switchboard.jmh.report;
 
+import dev.switchboard.jmh.sim.Report;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -25,6 +26,8 @@ final class Targets {
   static final double MAGLEV_REMOVAL_TIMES_N = 2;
   static final double SLOW_BACKEND_P99_RATIO = 1.2;
   static final double FIRST_PICK_MILLIS = 100;
+  static final double BROKEN_SHARE_LOAD_AWARE = Report.BROKEN_SHARE_LOAD_AWARE;
+  static final double BROKEN_SHARE_EJECTED = Report.BROKEN_SHARE_EJECTED;
 
   private static final String TAIL_PEAK_EWMA = "sb-peak-ewma";
   private static final String QUEUEING = "queueing";
@@ -36,7 +39,7 @@ final class Targets {
     return List.of(nettyP50(data), nettyThroughput(data), inProcessAdded(data),
         pickCost(data), hashPickCost(data), fasterThanGrpc(data), fasterThanDubbo(data),
         hashBalance(data), hashRemoval(data), slowBackend(data), stability(data),
-        firstPick(data));
+        brokenShare(data, true), brokenShare(data, false), firstPick(data));
   }
 
   /** Returns the targets section. */
@@ -292,6 +295,36 @@ final class Targets {
     long policies = runs.stream().map(TailSimResults.Run::balancer).distinct().count();
     return check.figure(unstable.isEmpty() ? "none of " + policies + " default policies"
         : "unstable: " + String.join(", ", unstable), unstable.isEmpty()).row();
+  }
+
+  /**
+   * The share of calls an instance that fails every call fast receives after its first second:
+   * ≤ 5 % under least-request and peak EWMA ({@code loadAware}), ≈ 0 under the static balancers
+   * once failure accrual has removed it.
+   */
+  private static TargetRow brokenShare(ReportData data, boolean loadAware) {
+    Check check = new Check(loadAware
+        ? "an instance failing every call fast: ≤ " + Fmt.num(100 * BROKEN_SHARE_LOAD_AWARE)
+            + " % of calls after its first second, least-request and peak EWMA (simulation)"
+        : "the same under the static balancers: ≤ " + Fmt.num(100 * BROKEN_SHARE_EJECTED)
+            + " % once failure accrual removed it (simulation)");
+    List<TailSimResults.FailureRun> runs = data.tailSim().present()
+        ? data.tailSim().value().failures().stream()
+            .filter(r -> r.fault().equals("fails-fast") && r.switchboardDefault()
+                && (r.balancer().equals("sb-least-request") || r.balancer().equals(TAIL_PEAK_EWMA))
+                == loadAware)
+            .toList()
+        : List.of();
+    if (runs.isEmpty()) {
+      return check.missing(data.tailSim().present() ? "no failure simulation run"
+          : data.tailSim().reason()).row();
+    }
+    double limit = loadAware ? BROKEN_SHARE_LOAD_AWARE : BROKEN_SHARE_EJECTED;
+    for (TailSimResults.FailureRun run : runs) {
+      check.figure(String.format(Locale.ROOT, "%s %s %.1f %%", run.label(), run.load(),
+          100 * run.shareAfter()), run.shareAfter() <= limit);
+    }
+    return check.row();
   }
 
   private static TargetRow firstPick(ReportData data) {

@@ -22,4 +22,12 @@ public interface BalancerStrategy {
 
   /** Records that the request sent to {@code backend} with {@code token} was answered. */
   void completed(int backend, long token);
+
+  /**
+   * Records that the request sent to {@code backend} with {@code token} ended, with a failure
+   * status if {@code failed}; strategies that do not look at outcomes ignore it.
+   */
+  default void completed(int backend, long token, boolean failed) {
+    completed(backend, token);
+  }
 }

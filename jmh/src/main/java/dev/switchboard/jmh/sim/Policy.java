@@ -36,14 +36,14 @@ public record Policy(String key, String label, boolean switchboardDefault, Facto
   public static List<Policy> all() {
     return List.of(
         new Policy("sb-wrr", Balancers.WEIGHTED_ROUND_ROBIN, true,
-            (weights, clock, random) -> new SwitchboardRoundRobin(weights, random)),
+            (weights, clock, random) -> new SwitchboardRoundRobin(weights, clock, random)),
         new Policy("sb-random", Balancers.WEIGHTED_RANDOM, true,
-            (weights, clock, random) -> new SwitchboardRandom(weights, random)),
+            (weights, clock, random) -> new SwitchboardRandom(weights, clock, random)),
         new Policy("sb-hash", Balancers.CONSISTENT_HASH, true,
-            (weights, clock, random) -> new SwitchboardConsistentHash(weights, 0, random)),
+            (weights, clock, random) -> new SwitchboardConsistentHash(weights, 0, clock, random)),
         new Policy("sb-hash-bounded", Balancers.CONSISTENT_HASH + " (loadFactor 1.25)", false,
             (weights, clock, random) -> new SwitchboardConsistentHash(weights, BOUNDED_LOAD_FACTOR,
-                random)),
+                clock, random)),
         new Policy("sb-least-request", Balancers.LEAST_REQUEST, true,
             (weights, clock, random) -> new SwitchboardTwoChoices(weights, false, clock, random)),
         new Policy("sb-peak-ewma", Balancers.PEAK_EWMA, true,

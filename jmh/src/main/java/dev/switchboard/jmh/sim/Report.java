@@ -18,6 +18,7 @@ public final class Report {
   private final int requests;
   private final long seed;
   private final String command;
+  private final List<FailureSimulation.Result> failures;
 
   /**
    * Creates a report of {@code results} (every model × cluster × policy) for {@code models},
@@ -25,8 +26,15 @@ public final class Report {
    */
   public Report(List<ServerModel> models, List<RunResult> results, int requests, long seed,
       String command) {
+    this(models, results, List.of(), requests, seed, command);
+  }
+
+  /** As above, with the runs of the failure simulation ({@link FailureSimulation}). */
+  public Report(List<ServerModel> models, List<RunResult> results,
+      List<FailureSimulation.Result> failures, int requests, long seed, String command) {
     this.models = List.copyOf(models);
     this.results = List.copyOf(results);
+    this.failures = List.copyOf(failures);
     this.requests = requests;
     this.seed = seed;
     this.command = command;
@@ -85,7 +93,73 @@ public final class Report {
         + " with the run's length; a latency-only run has no queues, so no stability to judge.%n",
         num(RunResult.GROWTH), RunResult.MIN_GROWING_BACKLOG));
     targets(out);
+    if (!failures.isEmpty()) {
+      failureSection(out);
+    }
     return out.toString();
+  }
+
+  /** The share an instance that fails fast may get from the load-aware balancers. */
+  public static final double BROKEN_SHARE_LOAD_AWARE = 0.05;
+  /** The share it may get from the static balancers once accrual has removed it. */
+  public static final double BROKEN_SHARE_EJECTED = 0.01;
+
+  private void failureSection(StringBuilder out) {
+    out.append("\n## Balancing under failure (simulation)\n\n");
+    out.append(format("Produced by the same command, by `dev.switchboard.jmh.sim.FailureSimulation`:"
+        + " %d backends of equal weight without queueing, lognormal service time with median %s"
+        + " ms (σ 0.25); backend #0 answers every request at once (%s ms) with a failure, for the"
+        + " whole run (*fails fast*) or 2 s out of every 4 (*flapping*, broken first); Poisson"
+        + " arrivals, light (%,.0f/s, about one request in flight in all) or heavy (%,.0f/s);"
+        + " %d s of virtual time; no retries. Switchboard's balancers run as configured by"
+        + " default, failure accrual included, on the real `EndpointLoad`, `EndpointHealth` and"
+        + " `Rotation` classes; the gRPC rows are models without failure handling (gRPC's outlier"
+        + " ejection is off by default). *First second*: the share of requests sent to #0 in the"
+        + " first second of a broken phase; *after*: the rest of the broken time; *while healthy*"
+        + " (flapping): its share between failures, 33.3 %% when it is fully back.%n%n",
+        FailureSimulation.BACKENDS, num(FailureSimulation.SERVICE_MILLIS),
+        num(FailureSimulation.FAILURE_MILLIS), FailureSimulation.Load.LIGHT.perSecond,
+        FailureSimulation.Load.HEAVY.perSecond, FailureSimulation.SECONDS));
+    out.append("| balancer | fault | load | to #0, first second | to #0, after | to #0 while"
+        + " healthy | calls failed |\n|---|---|---|---|---|---|---|\n");
+    for (FailureSimulation.Result result : failures) {
+      out.append(format("| %s | %s | %s | %s | %s | %s | %s |%n", result.policy().label(),
+          result.fault().key, result.load().key, percent(result.shareFirstSecond()),
+          percent(result.shareAfter()), percent(result.shareHealthy()),
+          percent(result.failed())));
+    }
+    out.append("\nTargets:\n\n");
+    List<String> loadAware = new ArrayList<>();
+    List<String> ejected = new ArrayList<>();
+    boolean loadAwareMet = true;
+    boolean ejectedMet = true;
+    for (FailureSimulation.Result result : failures) {
+      if (!result.policy().switchboardDefault()
+          || result.fault() != FailureSimulation.Fault.FAILS_FAST) {
+        continue;
+      }
+      String figure = result.policy().label() + " " + result.load().key + " "
+          + percent(result.shareAfter());
+      if (result.policy().key().equals("sb-least-request")
+          || result.policy().key().equals("sb-peak-ewma")) {
+        loadAware.add(figure);
+        loadAwareMet &= result.shareAfter() <= BROKEN_SHARE_LOAD_AWARE;
+      } else {
+        ejected.add(figure);
+        ejectedMet &= result.shareAfter() <= BROKEN_SHARE_EJECTED;
+      }
+    }
+    out.append(format("- an instance that fails every call fast receives ≤ %.0f %% of calls after"
+        + " its first second under least-request and peak EWMA: %s (%s).%n",
+        100 * BROKEN_SHARE_LOAD_AWARE, String.join(", ", loadAware),
+        loadAwareMet ? "met" : "not met"));
+    out.append(format("- under the static balancers, ≈ 0 (≤ %.0f %%) once failure accrual has"
+        + " removed it: %s (%s).%n", 100 * BROKEN_SHARE_EJECTED, String.join(", ", ejected),
+        ejectedMet ? "met" : "not met"));
+  }
+
+  private static String percent(double share) {
+    return Double.isNaN(share) ? "—" : format("%.1f %%", 100 * share);
   }
 
   private void table(StringBuilder out, ServerModel model) {
@@ -185,6 +259,19 @@ public final class Report {
           number(result.waitingEnd()), result.queueing() ? String.valueOf(result.maxQueue())
               : "null", result.queueing() ? String.valueOf(result.unstable()) : "null",
           i + 1 < results.size() ? "," : ""));
+    }
+    out.append("  ],\n  \"failures\": [\n");
+    for (int i = 0; i < failures.size(); i++) {
+      FailureSimulation.Result result = failures.get(i);
+      out.append(format("    {\"fault\": %s, \"load\": %s, \"balancer\": %s, \"label\": %s,"
+          + " \"switchboardDefault\": %b, \"requests\": %d, \"shareFirstSecond\": %s,"
+          + " \"shareAfter\": %s, \"shareHealthy\": %s, \"failed\": %s}%s%n",
+          string(result.fault().key), string(result.load().key),
+          string(result.policy().key()), string(result.policy().label()),
+          result.policy().switchboardDefault(), result.requests(),
+          number(result.shareFirstSecond()), number(result.shareAfter()),
+          number(result.shareHealthy()), number(result.failed()),
+          i + 1 < failures.size() ? "," : ""));
     }
     out.append("  ]\n}\n");
     return out.toString();

@@ -2,11 +2,13 @@ package dev.switchboard.jmh.sim;
 
 import dev.switchboard.loadbalance.select.SmoothWeightedRoundRobin;
 import java.util.SplittableRandom;
+import java.util.function.LongSupplier;
 
 /**
  * Switchboard's {@code switchboard_weighted_round_robin}: the smooth weighted round-robin
  * schedule that {@link SmoothWeightedRoundRobin#schedule(int[])} builds (the very array the real
- * picker walks), started at a random position as the real balancer does.
+ * picker walks) over the backends in rotation, started at a random position as the real balancer
+ * does, with failure accrual around it ({@link AccruingStrategy}).
  *
  * <p>The schedule is walked here by a plain counter rather than through
  * {@link SmoothWeightedRoundRobin#next()}, because {@code next()} picks its position counter by
@@ -15,28 +17,29 @@ import java.util.SplittableRandom;
  *
  * <p>Not thread-safe; used by one simulation thread.
  */
-public final class SwitchboardRoundRobin implements BalancerStrategy {
-  private final int[] schedule;
+public final class SwitchboardRoundRobin extends AccruingStrategy {
+  private final SplittableRandom random;
+  private int[] schedule;
+  private int[] backendOf;
   private int position;
 
   /** Creates the strategy over {@code weights}, started at a position drawn from {@code random}. */
-  public SwitchboardRoundRobin(int[] weights, SplittableRandom random) {
-    this.schedule = SmoothWeightedRoundRobin.schedule(weights);
-    this.position = random.nextInt(schedule.length);
+  public SwitchboardRoundRobin(int[] weights, LongSupplier clock, SplittableRandom random) {
+    super(weights, clock, random, false);
+    this.random = random;
   }
 
   @Override
-  public int pick() {
+  void rebuild(boolean[] inRotation) {
+    backendOf = Subsets.indexes(inRotation);
+    schedule = SmoothWeightedRoundRobin.schedule(Subsets.weights(weights, backendOf));
+    position = random.nextInt(schedule.length);
+  }
+
+  @Override
+  int choose() {
     int index = schedule[position];
     position = position + 1 == schedule.length ? 0 : position + 1;
-    return index;
+    return backendOf[index];
   }
-
-  @Override
-  public long sent(int backend) {
-    return 0;
-  }
-
-  @Override
-  public void completed(int backend, long token) {}
 }

@@ -13,7 +13,8 @@ import java.util.List;
 /**
  * The tail simulator: how each balancer copes with one backend of 10 that is 10 × slower, in two
  * server models (latency only, and FIFO queueing at 70 % of the capacity left), against the
- * all-healthy cluster as baseline. A deterministic discrete-event simulation in virtual time in
+ * all-healthy cluster as baseline; and with one backend of 3 that fails every call fast, for good
+ * or flapping, under light and heavy load ({@link FailureSimulation}). A deterministic discrete-event simulation in virtual time in
  * the spirit of Finagle's balancersim, not a JMH timing: the output depends only on the
  * arguments. Prints a markdown section (see {@link Report}); optionally writes it and a JSON
  * document to files.
@@ -89,7 +90,15 @@ public final class TailSimulator {
         }
       }
     }
-    return new Report(models, results, requests, seed, command);
+    List<FailureSimulation.Result> failures = new ArrayList<>();
+    for (FailureSimulation.Fault fault : FailureSimulation.Fault.values()) {
+      for (FailureSimulation.Load load : FailureSimulation.Load.values()) {
+        for (Policy policy : Policy.all()) {
+          failures.add(FailureSimulation.run(fault, load, policy, seed));
+        }
+      }
+    }
+    return new Report(models, results, failures, requests, seed, command);
   }
 
   /** The parsed command line. */

@@ -56,6 +56,35 @@ class TailSimulatorTest {
     assertThat(peakEwma.maxDemand()).isLessThan(1);
   }
 
+  @Test
+  void aFastFailingBackendIsAvoidedByEverySwitchboardBalancerButDrawsGrpcsLeastRequest() {
+    for (FailureSimulation.Load load : FailureSimulation.Load.values()) {
+      for (String key : new String[] {"sb-least-request", "sb-peak-ewma"}) {
+        FailureSimulation.Result result = FailureSimulation.run(
+            FailureSimulation.Fault.FAILS_FAST, load, policy(key), SEED);
+        assertThat(result.shareAfter()).as("%s %s", key, load).isLessThanOrEqualTo(0.05);
+      }
+      for (String key : new String[] {"sb-wrr", "sb-random", "sb-hash"}) {
+        FailureSimulation.Result result = FailureSimulation.run(
+            FailureSimulation.Fault.FAILS_FAST, load, policy(key), SEED);
+        assertThat(result.shareAfter()).as("%s %s", key, load).isLessThanOrEqualTo(0.01);
+      }
+    }
+    FailureSimulation.Result grpc = FailureSimulation.run(FailureSimulation.Fault.FAILS_FAST,
+        FailureSimulation.Load.HEAVY, policy("grpc-least-request"), SEED);
+    assertThat(grpc.shareAfter()).as("the black hole").isGreaterThan(0.5);
+  }
+
+  @Test
+  void aFlappingBackendIsProbedBackBetweenFailuresButKeptOutLongerEachTime() {
+    FailureSimulation.Result result = FailureSimulation.run(FailureSimulation.Fault.FLAPPING,
+        FailureSimulation.Load.HEAVY, policy("sb-wrr"), SEED);
+
+    // Ejections double (5 s, 10 s, ...), so it is back for part of its healthy phases only.
+    assertThat(result.shareHealthy()).isBetween(0.03, 0.30);
+    assertThat(result.shareAfter()).isLessThan(0.05);
+  }
+
   private static Policy policy(String key) {
     return Policy.all().stream().filter(p -> p.key().equals(key)).findFirst().orElseThrow();
   }

@@ -1,15 +1,17 @@
 package dev.switchboard.loadbalance.internal;
 
+import dev.switchboard.rpc.ServiceConfigDurations;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
-/** Reads typed values from a balancer's JSON configuration, naming what is wrong. */
+/**
+ * Reads typed values from a balancer's JSON configuration, naming what is wrong. Numbers and
+ * booleans may also be written as strings ({@code "5"}, {@code "true"}), as annotation settings
+ * ({@code @RpcReference(balancerSettings = "failureAccrual.consecutiveFailures=3")}) arrive.
+ */
 public final class ConfigValues {
-  private static final Pattern DURATION = Pattern.compile("(\\d+(?:\\.\\d+)?)(ms|s|m)");
-
   private ConfigValues() {}
 
   /** Fails if {@code config} has a key outside {@code allowed}. */
@@ -17,7 +19,7 @@ public final class ConfigValues {
     for (String key : config.keySet()) {
       if (!allowed.contains(key)) {
         throw new IllegalArgumentException(policy + ": unknown setting '" + key + "' (allowed: "
-            + allowed + ")");
+            + new java.util.TreeSet<>(allowed) + ")");
       }
     }
   }
@@ -29,18 +31,11 @@ public final class ConfigValues {
     if (value == null) {
       return fallback;
     }
-    Matcher matcher = value instanceof String text ? DURATION.matcher(text.trim()) : null;
-    if (matcher == null || !matcher.matches()) {
+    if (!(value instanceof String text)) {
       throw new IllegalArgumentException(policy + ": " + key + " '" + value
           + "' is not a duration (expected e.g. \"10s\", \"1.5s\" or \"250ms\")");
     }
-    double amount = Double.parseDouble(matcher.group(1));
-    double millis = switch (matcher.group(2)) {
-      case "ms" -> amount;
-      case "s" -> amount * 1_000;
-      default -> amount * 60_000;
-    };
-    return Duration.ofNanos(Math.round(millis * 1_000_000));
+    return ServiceConfigDurations.parse(text, policy + ": " + key);
   }
 
   /** Returns a number, or {@code fallback}. */
@@ -49,10 +44,41 @@ public final class ConfigValues {
     if (value == null) {
       return fallback;
     }
-    if (!(value instanceof Number number)) {
-      throw new IllegalArgumentException(policy + ": " + key + " '" + value + "' is not a number");
+    if (value instanceof Number number) {
+      return number.doubleValue();
     }
-    return number.doubleValue();
+    if (value instanceof String text) {
+      try {
+        return Double.parseDouble(text.trim());
+      } catch (NumberFormatException e) {
+        // reported below
+      }
+    }
+    throw new IllegalArgumentException(policy + ": " + key + " '" + value + "' is not a number");
+  }
+
+  /** Returns a whole number within {@code min..max}, or {@code fallback}. */
+  public static int integer(String policy, Map<String, ?> config, String key, int fallback,
+      int min, int max) {
+    double value = number(policy, config, key, fallback);
+    if (value != Math.rint(value) || value < min || value > max) {
+      throw new IllegalArgumentException(policy + ": " + key + " " + config.get(key)
+          + " is out of range (allowed: a whole number " + min + ".." + max + ")");
+    }
+    return (int) value;
+  }
+
+  /** Returns a boolean, or {@code null} when absent. */
+  public static Boolean bool(String policy, Map<String, ?> config, String key) {
+    Object value = config.get(key);
+    if (value == null || value instanceof Boolean) {
+      return (Boolean) value;
+    }
+    if (value instanceof String text && (text.equals("true") || text.equals("false"))) {
+      return Boolean.valueOf(text);
+    }
+    throw new IllegalArgumentException(policy + ": " + key + " '" + value
+        + "' is not true or false");
   }
 
   /** Returns a string, or {@code null}. */
@@ -66,5 +92,35 @@ public final class ConfigValues {
           + "' is not a non-empty string");
     }
     return text;
+  }
+
+  /** Returns a list of strings (a JSON list, or one comma-separated string), or {@code null}. */
+  public static List<String> strings(String policy, Map<String, ?> config, String key) {
+    Object value = config.get(key);
+    if (value == null) {
+      return null;
+    }
+    if (value instanceof String text) {
+      return List.of(text.split("\\s*,\\s*"));
+    }
+    if (value instanceof List<?> list && list.stream().allMatch(String.class::isInstance)) {
+      return list.stream().map(String.class::cast).toList();
+    }
+    throw new IllegalArgumentException(policy + ": " + key + " '" + value
+        + "' is not a list of strings");
+  }
+
+  /** Returns a nested object, or {@code null}. */
+  @SuppressWarnings("unchecked")
+  public static Map<String, ?> object(String policy, Map<String, ?> config, String key) {
+    Object value = config.get(key);
+    if (value == null) {
+      return null;
+    }
+    if (!(value instanceof Map<?, ?>)) {
+      throw new IllegalArgumentException(policy + ": " + key + " '" + value
+          + "' is not an object");
+    }
+    return (Map<String, ?>) value;
   }
 }

@@ -16,6 +16,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntPredicate;
+import java.util.function.LongSupplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -23,12 +24,14 @@ import java.util.logging.Logger;
  * Weight-aware consistent hashing on a {@link MaglevTable}, with optional bounded load.
  *
  * <p>The table covers every resolved endpoint, READY or not, so a key keeps its endpoint while
- * others flap; it is rebuilt only when membership or weights change. A key whose endpoint is
+ * others flap (or are ejected by failure accrual, which the walk passes like a failed endpoint);
+ * it is rebuilt only when membership or weights change. A key whose endpoint is
  * still connecting waits for it (as gRPC's ring_hash does); otherwise the pick walks the table
  * from the key's slot to the first endpoint that is READY and, with bounded load, below
  * {@code ⌈c × (inFlight + 1) × weight / totalWeight⌉} calls in flight. The key comes from
- * {@link HashKeys#CALL_OPTION}, else the configured header; calls without one go to a random
- * READY endpoint (a warning is logged once per channel).
+ * {@link HashKeys#CALL_OPTION}, else the configured header, else {@link HashKeys#FIELD_OPTION}
+ * (the request field); calls without one go to a random READY endpoint, with the budget and
+ * failover of every other pick (a warning is logged once per channel).
  *
  * <p>Not thread-safe (synchronization context only); pickers are.
  */
@@ -43,8 +46,8 @@ final class ConsistentHashLoadBalancer extends EndpointListLoadBalancer {
   private List<String> tableNames = List.of();
   private int[] tableWeights = new int[0];
 
-  ConsistentHashLoadBalancer(Helper helper) {
-    super(helper);
+  ConsistentHashLoadBalancer(Helper helper, LongSupplier nanoClock) {
+    super(helper, nanoClock);
   }
 
   @Override
@@ -89,13 +92,12 @@ final class ConsistentHashLoadBalancer extends EndpointListLoadBalancer {
       EndpointView endpoint = sorted.get(i);
       loads[i] = endpoint.load();
       connecting[i] = endpoint.connecting();
-      if (endpoint.ready()) {
+      if (endpoint.usable()) {
         readyIndexes[r++] = i;
         readyWeight += weights[i];
         results[i] = loadFactor > 0
-            ? PickResult.withSubchannel(endpoint.subchannel(),
-                new LoadTracerFactory(endpoint.load(), false, inFlight))
-            : PickResult.withSubchannel(endpoint.subchannel());
+            ? pickResult(endpoint, true, false, inFlight)
+            : pickResult(endpoint, false, false, null);
       }
     }
     for (int i = 0; i < n; i++) {
@@ -105,7 +107,7 @@ final class ConsistentHashLoadBalancer extends EndpointListLoadBalancer {
         loadFactor > 0, inFlight, warnedNoKey, service());
   }
 
-  static final class Picker extends SubchannelPicker implements IntPredicate {
+  static final class Picker extends SubchannelPicker implements IntPredicate, Failover.Chooser {
     private final MaglevTable table;
     private final PickResult[] results; // null where not READY
     private final boolean[] connecting;
@@ -141,11 +143,14 @@ final class ConsistentHashLoadBalancer extends EndpointListLoadBalancer {
         key = args.getHeaders().get(header);
       }
       if (key == null) {
+        key = args.getCallOptions().getOption(HashKeys.FIELD_OPTION);
+      }
+      if (key == null) {
         if (warnedNoKey.compareAndSet(false, true)) {
           logger.log(Level.WARNING, "Calls to {0} carry no hash key (call option, header"
               + " or request field): they are spread at random, without affinity", service);
         }
-        return results[readyIndexes[ThreadLocalRandom.current().nextInt(readyIndexes.length)]];
+        return Failover.pick(args, this, readyIndexes.length); // budget and failover still hold
       }
       long hash = KeyHash.hash(key);
       CallAttempts attempts = args.getCallOptions().getOption(CallAttempts.KEY);
@@ -169,6 +174,17 @@ final class ConsistentHashLoadBalancer extends EndpointListLoadBalancer {
         attempts.record(0, result.getSubchannel());
       }
       return result;
+    }
+
+    /** A keyless call's choice: a random READY endpoint. */
+    @Override
+    public PickResult choose() {
+      return results[readyIndexes[ThreadLocalRandom.current().nextInt(readyIndexes.length)]];
+    }
+
+    @Override
+    public PickResult candidate(int index) {
+      return results[readyIndexes[index]];
     }
 
     private int selectUntried(long hash, CallAttempts attempts, int attempt) {

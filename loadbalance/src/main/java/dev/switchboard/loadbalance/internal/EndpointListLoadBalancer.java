@@ -1,6 +1,10 @@
 package dev.switchboard.loadbalance.internal;
 
+import dev.switchboard.loadbalance.FailureAccrual;
+import dev.switchboard.loadbalance.select.EndpointHealth;
 import dev.switchboard.loadbalance.select.EndpointLoad;
+import dev.switchboard.loadbalance.select.Rotation;
+import dev.switchboard.rpc.CallAttempts;
 import io.grpc.Attributes;
 import io.grpc.ConnectivityState;
 import io.grpc.ConnectivityStateInfo;
@@ -16,38 +20,65 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.LongSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The part every Switchboard balancer shares: one subchannel per resolved endpoint, kept across
  * resolutions (an endpoint whose attributes change keeps its connection and its load record),
- * reconnected when idle, and an aggregate state published with a picker. Subclasses only say how
- * to pick, in {@link #picker(List, List)}, which runs here in the synchronization context, never on
- * the call path.
+ * reconnected when idle, failure accrual, and an aggregate state published with a picker.
+ * Subclasses only say how to pick, in {@link #picker(List, List)}, which runs here in the
+ * synchronization context, never on the call path.
  *
  * <p>State aggregation follows gRPC's round_robin: READY if any endpoint is READY; else
  * CONNECTING while any endpoint is connecting or idle; else TRANSIENT_FAILURE with a status that
  * names the service. Resolution errors are ignored while an endpoint is READY.
  *
+ * <p><b>Failure accrual</b> ({@link FailureAccrual}): every call's outcome is recorded in its
+ * endpoint's {@link EndpointHealth} by the stream tracer; an ejected endpoint leaves the READY
+ * list the subclass is given, within the panic threshold; when its backoff ends it is probed one
+ * call at a time (the first look of every pick, lock-free) until a success restores it. Every
+ * ejection, restoration and panic is logged.
+ *
+ * <p>A new picker is published before removed subchannels are shut down, as gRPC's
+ * {@code MultiChildLoadBalancer} does, so that no pick returns a shut subchannel.
+ *
  * <p>Not thread-safe: gRPC calls it from the channel's synchronization context only.
  */
 public abstract class EndpointListLoadBalancer extends LoadBalancer {
+  private static final Logger logger = LoggerFactory.getLogger(EndpointListLoadBalancer.class);
   private static final long EWMA_DECAY_NANOS = TimeUnit.SECONDS.toNanos(10);
+  private static final long TICK_NANOS = EndpointHealth.TICK_NANOS;
 
   private final Helper helper;
+  private final LongSupplier nanoClock;
   private final Map<EquivalentAddressGroup, Endpoint> endpoints = new LinkedHashMap<>();
+  private final LoadTracerFactory.HealthListener healthListener = this::onHealthChange;
   private ConnectivityState currentState;
   private List<Object> currentReady = List.of();
   private Status lastError = Status.OK;
   private SynchronizationContext.ScheduledHandle refresh;
+  private SynchronizationContext.ScheduledHandle tick;
+  private FailureAccrual accrual = FailureAccrual.DEFAULTS;
+  private int failureMask = LoadTracerFactory.mask(FailureAccrual.DEFAULTS.failureCodes());
+  private boolean panicking;
+
+  protected EndpointListLoadBalancer(Helper helper, LongSupplier nanoClock) {
+    this.helper = helper;
+    this.nanoClock = nanoClock;
+  }
 
   protected EndpointListLoadBalancer(Helper helper) {
-    this.helper = helper;
+    this(helper, System::nanoTime);
   }
 
   /**
    * Returns a picker. {@code all} lists every endpoint in resolution order; {@code ready} the
-   * READY ones, never empty.
+   * READY ones in rotation (not ejected by failure accrual), never empty.
    */
   protected abstract SubchannelPicker picker(List<EndpointView> all, List<EndpointView> ready);
 
@@ -64,6 +95,17 @@ public abstract class EndpointListLoadBalancer extends LoadBalancer {
     return false;
   }
 
+  /**
+   * Returns whether the balancer wants {@link #onTick(EndpointLoad, long)} for every endpoint on
+   * every tick (about 4 a second), not only while failure accrual needs them.
+   */
+  protected boolean ticksAlways() {
+    return false;
+  }
+
+  /** Runs for each endpoint on each tick, in the synchronization context; nothing by default. */
+  protected void onTick(EndpointLoad load, long nowNanos) {}
+
   /** Returns the channel helper. */
   protected final Helper helper() {
     return helper;
@@ -72,6 +114,21 @@ public abstract class EndpointListLoadBalancer extends LoadBalancer {
   /** Returns the service (channel authority) for error messages. */
   protected final String service() {
     return helper.getAuthority();
+  }
+
+  /**
+   * Returns the pick result for {@code endpoint}, with the stream tracer that failure accrual
+   * needs and, if {@code counts} / {@code timed}, counting its calls in flight / timing them, also
+   * into {@code total} unless null. Without any of that, a result with no tracer.
+   */
+  protected final PickResult pickResult(EndpointView endpoint, boolean counts, boolean timed,
+      AtomicInteger total) {
+    int mask = accrual.enabled() || counts || timed ? failureMask : 0;
+    if (mask == 0 && !counts && !timed && total == null) {
+      return PickResult.withSubchannel(endpoint.subchannel());
+    }
+    return PickResult.withSubchannel(endpoint.subchannel(), new LoadTracerFactory(
+        endpoint.name(), endpoint.load(), counts, timed, total, mask, healthListener));
   }
 
   /**
@@ -84,8 +141,7 @@ public abstract class EndpointListLoadBalancer extends LoadBalancer {
     }
     refresh = helper.getSynchronizationContext().schedule(() -> {
       refresh = null;
-      currentReady = List.of(); // force a new picker
-      updateBalancingState();
+      rebuild();
     }, delay.toNanos(), TimeUnit.NANOSECONDS, helper.getScheduledExecutorService());
   }
 
@@ -100,17 +156,27 @@ public abstract class EndpointListLoadBalancer extends LoadBalancer {
 
   @Override
   public Status acceptResolvedAddresses(ResolvedAddresses resolved) {
-    if (configure(resolved.getLoadBalancingPolicyConfig())) {
+    Object config = resolved.getLoadBalancingPolicyConfig();
+    boolean changed = configure(config);
+    if (config instanceof BalancerConfigs.WithAccrual withAccrual
+        && !withAccrual.accrual().equals(accrual)) {
+      accrual = withAccrual.accrual();
+      failureMask = LoadTracerFactory.mask(accrual.failureCodes());
+      changed = true;
+    }
+    if (changed) {
       currentReady = List.of();
     }
     List<EquivalentAddressGroup> groups = resolved.getAddresses();
     if (groups.isEmpty()) {
       Status status = Status.UNAVAILABLE.withDescription(
           "no instance of service " + service() + " is registered");
-      shutdownAll();
+      List<Endpoint> removed = List.copyOf(endpoints.values());
+      endpoints.clear();
       currentState = ConnectivityState.TRANSIENT_FAILURE;
       currentReady = List.of();
       helper.updateBalancingState(ConnectivityState.TRANSIENT_FAILURE, new ErrorPicker(status));
+      shutdown(removed);
       return status;
     }
     boolean attributesChanged = false;
@@ -119,7 +185,7 @@ public abstract class EndpointListLoadBalancer extends LoadBalancer {
       EquivalentAddressGroup key = new EquivalentAddressGroup(group.getAddresses());
       Endpoint endpoint = endpoints.remove(key);
       if (endpoint == null) {
-        endpoint = createEndpoint(group);
+        endpoint = retained.containsKey(key) ? retained.get(key) : createEndpoint(group);
       } else if (!endpoint.attributes.equals(group.getAttributes())) {
         endpoint.attributes = group.getAttributes();
         endpoint.subchannel.updateAddresses(List.of(group));
@@ -127,15 +193,20 @@ public abstract class EndpointListLoadBalancer extends LoadBalancer {
       }
       retained.put(key, endpoint);
     }
-    shutdownAll();
+    List<Endpoint> removed = List.copyOf(endpoints.values());
+    for (Endpoint endpoint : removed) {
+      endpoint.shutdown = true; // its state updates no longer count
+    }
+    endpoints.clear();
     for (EquivalentAddressGroup group : groups) {
       EquivalentAddressGroup key = new EquivalentAddressGroup(group.getAddresses());
       endpoints.putIfAbsent(key, retained.get(key));
     }
-    if (attributesChanged) {
-      currentReady = List.of(); // weights may have changed: rebuild even if READY set did not
+    if (attributesChanged || !removed.isEmpty()) {
+      currentReady = List.of(); // weights or membership changed: rebuild
     }
     updateBalancingState();
+    shutdown(removed); // after the new picker is published: no pick sees a shut subchannel
     return Status.OK;
   }
 
@@ -144,8 +215,11 @@ public abstract class EndpointListLoadBalancer extends LoadBalancer {
         .setAddresses(group)
         .setAttributes(group.getAttributes())
         .build());
+    EndpointHealth health = new EndpointHealth(accrual.rule(), nanoClock,
+        () -> 0.8 + 0.4 * ThreadLocalRandom.current().nextDouble(),
+        EndpointHealth.SCORE_DECAY_NANOS);
     Endpoint endpoint = new Endpoint(subchannel, group.getAttributes(), name(group),
-        new EndpointLoad(System::nanoTime, ewmaDecayNanos()));
+        new EndpointLoad(nanoClock, ewmaDecayNanos(), health));
     subchannel.start(state -> onSubchannelState(endpoint, state));
     subchannel.requestConnection();
     return endpoint;
@@ -185,6 +259,82 @@ public abstract class EndpointListLoadBalancer extends LoadBalancer {
     updateBalancingState();
   }
 
+  // Called on a transport thread by the tracer of a call that changed an endpoint's health.
+  private void onHealthChange(String name, EndpointHealth.Change change, Status last) {
+    helper.getSynchronizationContext().execute(() -> {
+      if (change == EndpointHealth.Change.EJECTED) {
+        Endpoint endpoint = byName(name);
+        long nanos = endpoint == null ? 0
+            : endpoint.load.health().ejectedUntilNanos() - nanoClock.getAsLong();
+        logger.warn("FAILURE ACCRUAL: instance {} of {} ejected for {} ms (ejection #{}); last"
+            + " failure: {} {}", name, service(), TimeUnit.NANOSECONDS.toMillis(nanos),
+            endpoint == null ? 0 : endpoint.load.health().ejections(), last.getCode(),
+            last.getDescription() == null ? "" : last.getDescription());
+      } else {
+        logger.info("FAILURE ACCRUAL: instance {} of {} restored: its probe call succeeded", name,
+            service());
+      }
+      rebuild();
+    });
+  }
+
+  private Endpoint byName(String name) {
+    for (Endpoint endpoint : endpoints.values()) {
+      if (endpoint.name.equals(name)) {
+        return endpoint;
+      }
+    }
+    return null;
+  }
+
+  private void onTick() {
+    tick = null;
+    boolean changed = false;
+    long now = nanoClock.getAsLong();
+    for (Endpoint endpoint : endpoints.values()) {
+      onTick(endpoint.load, now);
+      if (endpoint.load.health().tick()) {
+        changed = true;
+        logger.info("FAILURE ACCRUAL: instance {} of {} is probed: its ejection ended",
+            endpoint.name, service());
+      }
+    }
+    if (changed) {
+      rebuild();
+    } else {
+      scheduleTickIfNeeded();
+    }
+  }
+
+  private void scheduleTickIfNeeded() {
+    if (tick != null) {
+      return;
+    }
+    long delay = ticksAlways() && !endpoints.isEmpty() ? TICK_NANOS : -1;
+    long now = nanoClock.getAsLong();
+    for (Endpoint endpoint : endpoints.values()) {
+      EndpointHealth health = endpoint.load.health();
+      if (!health.needsTicks()) {
+        continue;
+      }
+      long wait = TICK_NANOS;
+      if (health.state() == EndpointHealth.EJECTED) {
+        wait = Math.max(TimeUnit.MILLISECONDS.toNanos(1),
+            Math.min(TICK_NANOS, health.ejectedUntilNanos() - now));
+      }
+      delay = delay < 0 ? wait : Math.min(delay, wait);
+    }
+    if (delay > 0) {
+      tick = helper.getSynchronizationContext().schedule(this::onTick, delay,
+          TimeUnit.NANOSECONDS, helper.getScheduledExecutorService());
+    }
+  }
+
+  private void rebuild() {
+    currentReady = List.of(); // force a new picker
+    updateBalancingState();
+  }
+
   @Override
   public void handleNameResolutionError(Status error) {
     if (currentState == ConnectivityState.READY) {
@@ -200,33 +350,29 @@ public abstract class EndpointListLoadBalancer extends LoadBalancer {
   }
 
   private void updateBalancingState() {
-    List<EndpointView> all = new ArrayList<>(endpoints.size());
-    List<EndpointView> ready = new ArrayList<>();
+    List<Endpoint> readyEndpoints = new ArrayList<>();
     List<Object> readySubchannels = new ArrayList<>();
     boolean connecting = false;
     boolean everyState = tracksEveryState();
     for (Endpoint endpoint : endpoints.values()) {
-      EndpointView view = new EndpointView(endpoint.subchannel, endpoint.attributes,
-          endpoint.name, endpoint.load, endpoint.state);
-      all.add(view);
       if (everyState) {
         readySubchannels.add(endpoint.state);
       }
-      if (view.ready()) {
-        ready.add(view);
+      if (endpoint.state == ConnectivityState.READY) {
+        readyEndpoints.add(endpoint);
         readySubchannels.add(endpoint.subchannel);
       } else if (endpoint.state != ConnectivityState.TRANSIENT_FAILURE) {
         connecting = true;
       }
     }
-    if (!ready.isEmpty()) {
+    if (!readyEndpoints.isEmpty()) {
       if (currentState == ConnectivityState.READY && readySubchannels.equals(currentReady)) {
         return;
       }
       currentState = ConnectivityState.READY;
       currentReady = List.copyOf(readySubchannels);
-      helper.updateBalancingState(ConnectivityState.READY,
-          picker(List.copyOf(all), List.copyOf(ready)));
+      helper.updateBalancingState(ConnectivityState.READY, readyPicker(readyEndpoints));
+      scheduleTickIfNeeded();
       return;
     }
     currentReady = List.of();
@@ -246,12 +392,67 @@ public abstract class EndpointListLoadBalancer extends LoadBalancer {
             .withCause(lastError.getCause())));
   }
 
-  private void shutdownAll() {
+  /** Splits the READY endpoints into rotation and probes (panic threshold applied) and picks. */
+  private SubchannelPicker readyPicker(List<Endpoint> readyEndpoints) {
+    EndpointHealth[] healths = new EndpointHealth[readyEndpoints.size()];
+    for (int i = 0; i < healths.length; i++) {
+      healths[i] = readyEndpoints.get(i).load.health();
+    }
+    Rotation.Decision decision =
+        Rotation.decide(healths, accrual.enabled(), accrual.maxEjectedPercent());
+    Map<Endpoint, Integer> roles = new HashMap<>();
+    for (int i = 0; i < healths.length; i++) {
+      roles.put(readyEndpoints.get(i), decision.roles()[i]);
+    }
+    if (decision.panic() && !panicking) {
+      int out = 0;
+      for (int role : decision.roles()) {
+        out += role == Rotation.IN ? 0 : 1;
+      }
+      logger.warn("FAILURE ACCRUAL PANIC: {} of {} READY instances of {} are failing; keeping"
+          + " {} of them in rotation so that at most {} % are out", decision.failing(),
+          healths.length, service(), decision.failing() - out, accrual.maxEjectedPercent());
+    } else if (!decision.panic() && panicking) {
+      logger.info("FAILURE ACCRUAL: {} is out of panic mode ({} of {} instances failing)",
+          service(), decision.failing(), healths.length);
+    }
+    panicking = decision.panic();
+    List<EndpointView> all = new ArrayList<>(endpoints.size());
+    List<EndpointView> rotation = new ArrayList<>();
+    List<EndpointView> probes = new ArrayList<>();
     for (Endpoint endpoint : endpoints.values()) {
+      Integer role = roles.get(endpoint); // null unless READY
+      EndpointView view = new EndpointView(endpoint.subchannel, endpoint.attributes,
+          endpoint.name, endpoint.load, endpoint.state, role != null && role == Rotation.IN);
+      all.add(view);
+      if (view.usable()) {
+        rotation.add(view);
+      } else if (role != null && role == Rotation.PROBE) {
+        probes.add(view);
+      }
+    }
+    SubchannelPicker picker = rotation.isEmpty()
+        ? new ErrorPicker(Status.UNAVAILABLE.withDescription("every instance of service "
+            + service() + " is ejected by failure accrual (" + decision.failing()
+            + " failing)"))
+        : picker(List.copyOf(all), List.copyOf(rotation));
+    if (probes.isEmpty()) {
+      return picker;
+    }
+    PickResult[] probeResults = new PickResult[probes.size()];
+    EndpointHealth[] probeHealths = new EndpointHealth[probes.size()];
+    for (int i = 0; i < probeResults.length; i++) {
+      probeResults[i] = pickResult(probes.get(i), true, false, null);
+      probeHealths[i] = probes.get(i).load().health();
+    }
+    return new ProbingPicker(picker, probeResults, probeHealths);
+  }
+
+  private static void shutdown(List<Endpoint> removed) {
+    for (Endpoint endpoint : removed) {
       endpoint.shutdown = true;
       endpoint.subchannel.shutdown();
     }
-    endpoints.clear();
   }
 
   @Override
@@ -259,7 +460,12 @@ public abstract class EndpointListLoadBalancer extends LoadBalancer {
     if (refresh != null) {
       refresh.cancel();
     }
-    shutdownAll();
+    if (tick != null) {
+      tick.cancel();
+    }
+    List<Endpoint> removed = List.copyOf(endpoints.values());
+    endpoints.clear();
+    shutdown(removed);
   }
 
   private static final class Endpoint {
@@ -275,6 +481,44 @@ public abstract class EndpointListLoadBalancer extends LoadBalancer {
       this.attributes = attributes;
       this.name = name;
       this.load = load;
+    }
+  }
+
+  /**
+   * Sends one call at a time to each probing endpoint (the first pick of a call's first attempt
+   * that claims its probe), everything else to the rotation's picker. Lock- and allocation-free.
+   */
+  static final class ProbingPicker extends SubchannelPicker {
+    private final SubchannelPicker rotation;
+    private final PickResult[] probes;
+    private final EndpointHealth[] healths;
+
+    ProbingPicker(SubchannelPicker rotation, PickResult[] probes, EndpointHealth[] healths) {
+      this.rotation = rotation;
+      this.probes = probes;
+      this.healths = healths;
+    }
+
+    @Override
+    public PickResult pickSubchannel(PickSubchannelArgs args) {
+      CallAttempts attempts = args.getCallOptions().getOption(CallAttempts.KEY);
+      if (attempts != null && CallAttempts.previousAttempts(args.getHeaders()) > 0) {
+        return rotation.pickSubchannel(args); // a retry goes where it is likelier to succeed
+      }
+      for (int i = 0; i < probes.length; i++) {
+        if (healths[i].tryProbe()) {
+          if (attempts != null) {
+            attempts.record(0, probes[i].getSubchannel());
+          }
+          return probes[i];
+        }
+      }
+      return rotation.pickSubchannel(args);
+    }
+
+    @Override
+    public String toString() {
+      return "ProbingPicker{probes=" + probes.length + ", rotation=" + rotation + "}";
     }
   }
 

@@ -1,5 +1,6 @@
 package dev.switchboard.loadbalance.internal;
 
+import dev.switchboard.loadbalance.select.EndpointHealth;
 import dev.switchboard.loadbalance.select.EndpointLoad;
 import io.grpc.ClientStreamTracer;
 import io.grpc.Metadata;
@@ -7,103 +8,109 @@ import io.grpc.Status;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Counts an endpoint's calls in flight (and, if timed, their round trips) from stream creation to
- * stream close, the span during which the call occupies the endpoint. One factory per endpoint,
- * created with the picker; one small tracer per call.
+ * Measures an endpoint's calls from stream creation to stream close, the span during which a call
+ * occupies the endpoint: calls in flight (and, if timed, round trips) into its
+ * {@link EndpointLoad}, and each call's outcome into its {@link EndpointHealth}. One factory per
+ * endpoint, created with the picker; one small tracer per call, off the pick path.
+ *
+ * <p>Outcomes: a status in the failure codes is a failure; {@code CANCELLED} and
+ * {@code DEADLINE_EXCEEDED} outside them say nothing about the server; every other status (the
+ * server answered) is a success. Immutable.
  */
 final class LoadTracerFactory extends ClientStreamTracer.Factory {
-  private final EndpointLoad load;
-  private final boolean timed;
-  private final AtomicInteger total;
 
-  /** Counts into {@code load}, timing calls if {@code timed}, and also into {@code total}. */
-  LoadTracerFactory(EndpointLoad load, boolean timed, AtomicInteger total) {
-    this.load = load;
-    this.timed = timed;
-    this.total = total;
+  /** Told when an endpoint's health changed (ejected or restored); called on a transport thread. */
+  interface HealthListener {
+    void changed(String endpoint, EndpointHealth.Change change, Status last);
   }
 
-  LoadTracerFactory(EndpointLoad load, boolean timed) {
-    this(load, timed, null);
+  private final String endpoint;
+  private final EndpointLoad load;
+  private final boolean counts;
+  private final boolean timed;
+  private final AtomicInteger total;
+  private final int failureMask;
+  private final HealthListener listener;
+
+  /**
+   * Measures calls to {@code endpoint}: counts them in flight if {@code counts}, times them if
+   * {@code timed}, also counts into {@code total} unless it is null, and judges outcomes by
+   * {@code failureMask} (bit {@code code.value()} set for each failure code; 0 to judge none).
+   */
+  LoadTracerFactory(String endpoint, EndpointLoad load, boolean counts, boolean timed,
+      AtomicInteger total, int failureMask, HealthListener listener) {
+    this.endpoint = endpoint;
+    this.load = load;
+    this.counts = counts || timed;
+    this.timed = timed;
+    this.total = total;
+    this.failureMask = failureMask;
+    this.listener = listener;
+  }
+
+  /** Returns the mask of {@code codes} for the constructor. */
+  static int mask(Iterable<Status.Code> codes) {
+    int mask = 0;
+    for (Status.Code code : codes) {
+      mask |= 1 << code.value();
+    }
+    return mask;
   }
 
   @Override
   public ClientStreamTracer newClientStreamTracer(ClientStreamTracer.StreamInfo info,
       Metadata headers) {
-    if (total != null) {
-      return new Totalling(load, total);
-    }
-    return timed ? new Timed(load) : new Counting(load);
-  }
-
-  private static final class Totalling extends ClientStreamTracer {
-    private final EndpointLoad load;
-    private final AtomicInteger total;
-    private boolean created;
-
-    Totalling(EndpointLoad load, AtomicInteger total) {
-      this.load = load;
-      this.total = total;
-    }
-
-    @Override
-    public void streamCreated(io.grpc.Attributes transportAttrs, Metadata headers) {
-      created = true;
-      load.increment();
-      total.incrementAndGet();
-    }
-
-    @Override
-    public void streamClosed(Status status) {
-      if (created) {
-        load.decrement();
-        total.decrementAndGet();
-      }
-    }
+    return new Tracer();
   }
 
   // A stream can be closed without having been created (it failed first): count only what was.
-  private static final class Counting extends ClientStreamTracer {
-    private final EndpointLoad load;
-    private boolean created;
-
-    Counting(EndpointLoad load) {
-      this.load = load;
-    }
-
-    @Override
-    public void streamCreated(io.grpc.Attributes transportAttrs, Metadata headers) {
-      created = true;
-      load.increment();
-    }
-
-    @Override
-    public void streamClosed(Status status) {
-      if (created) {
-        load.decrement();
-      }
-    }
-  }
-
-  private static final class Timed extends ClientStreamTracer {
-    private final EndpointLoad load;
+  private final class Tracer extends ClientStreamTracer {
     private long start;
     private boolean created;
 
-    Timed(EndpointLoad load) {
-      this.load = load;
-    }
-
     @Override
     public void streamCreated(io.grpc.Attributes transportAttrs, Metadata headers) {
       created = true;
-      start = load.started();
+      if (timed) {
+        start = load.started();
+      } else if (counts) {
+        load.increment();
+      }
+      if (total != null) {
+        total.incrementAndGet();
+      }
     }
 
     @Override
     public void streamClosed(Status status) {
-      if (created) {
-        load.finished(start);
+      if (!created) {
+        load.health().abandoned();
+        return;
+      }
+      Status.Code code = status.getCode();
+      boolean failed = (failureMask & (1 << code.value())) != 0;
+      if (timed) {
+        load.finished(start, failed);
+      } else if (counts) {
+        load.decrement();
+      }
+      if (total != null) {
+        total.decrementAndGet();
+      }
+      if (failureMask == 0) {
+        return;
+      }
+      EndpointHealth.Change change;
+      if (failed) {
+        change = load.health().failed();
+      } else if (code == Status.Code.CANCELLED || code == Status.Code.DEADLINE_EXCEEDED) {
+        load.health().abandoned();
+        change = EndpointHealth.Change.NONE;
+      } else {
+        change = load.health().succeeded();
+      }
+      if (change != EndpointHealth.Change.NONE) {
+        listener.changed(endpoint, change, status);
       }
     }
   }

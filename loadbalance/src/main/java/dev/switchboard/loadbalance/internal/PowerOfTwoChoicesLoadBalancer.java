@@ -2,28 +2,39 @@ package dev.switchboard.loadbalance.internal;
 
 import dev.switchboard.loadbalance.select.EndpointLoad;
 import dev.switchboard.loadbalance.select.PowerOfTwoChoices;
+import dev.switchboard.loadbalance.select.WeightedRandom;
 import dev.switchboard.rpc.EndpointAttributes;
-import java.time.Duration;
 import java.util.List;
+import java.util.function.LongSupplier;
 
 /**
- * Load-aware balancing by the power of two choices over the READY endpoints: of two distinct
- * random endpoints, the one with the lower cost, divided by its weight. Two costs:
+ * Load-aware balancing by the power of two choices over the READY endpoints in rotation: of two
+ * candidates, the one with the lower cost. Two costs:
  *
  * <ul>
  *   <li>least-request: {@code inFlight + 1};
- *   <li>peak EWMA (Finagle's): {@code ewma(round trip) × (inFlight + 1)}, see {@link EndpointLoad}.
+ *   <li>peak EWMA (Finagle's): {@code ewma(round trip) × (inFlight + 1)}, see {@link EndpointLoad};
  * </ul>
  *
- * <p>In-flight counts and round trips come from a stream tracer on every call. Not thread-safe
- * (synchronization context only); pickers are immutable apart from the shared load records.
+ * <p>both multiplied by the endpoint's recent failure penalty, so a fast-failing endpoint never
+ * looks cheap. Peak EWMA ranks endpoints whose latencies are alike (within
+ * {@link EndpointLoad#ALIKE_LATENCY}) as least-request does, so jitter does not decide, and
+ * forgets the round trips of an endpoint not measured for a second, so a stale peak cannot keep it
+ * unpicked (it is tried again at once: about one call a second to an instance that stays slow). With equal weights the two candidates are distinct and uniform; with unequal
+ * weights they are drawn independently by weight and compared unweighted (see
+ * {@link PowerOfTwoChoices#pick(WeightedRandom, PowerOfTwoChoices.Cost)}), so light traffic
+ * follows the weights exactly.
+ *
+ * <p>In-flight counts, round trips and outcomes come from a stream tracer on every call. Not
+ * thread-safe (synchronization context only); pickers are immutable apart from the shared load
+ * records.
  */
 final class PowerOfTwoChoicesLoadBalancer extends EndpointListLoadBalancer {
   private final boolean latencyAware;
-  private long decayNanos = Duration.ofSeconds(10).toNanos();
+  private long decayNanos = BalancerConfigs.DEFAULT_DECAY.toNanos();
 
-  PowerOfTwoChoicesLoadBalancer(Helper helper, boolean latencyAware) {
-    super(helper);
+  PowerOfTwoChoicesLoadBalancer(Helper helper, boolean latencyAware, LongSupplier nanoClock) {
+    super(helper, nanoClock);
     this.latencyAware = latencyAware;
   }
 
@@ -37,6 +48,18 @@ final class PowerOfTwoChoicesLoadBalancer extends EndpointListLoadBalancer {
   }
 
   @Override
+  protected boolean ticksAlways() {
+    return true; // failure scores fade, and stale round trips are forgotten, on ticks
+  }
+
+  @Override
+  protected void onTick(EndpointLoad load, long nowNanos) {
+    if (latencyAware) {
+      load.forgetIfStale(nowNanos, EndpointLoad.STALE_AFTER_NANOS);
+    }
+  }
+
+  @Override
   protected long ewmaDecayNanos() {
     return decayNanos;
   }
@@ -46,44 +69,52 @@ final class PowerOfTwoChoicesLoadBalancer extends EndpointListLoadBalancer {
     int n = ready.size();
     PickResult[] results = new PickResult[n];
     EndpointLoad[] loads = new EndpointLoad[n];
-    double[] inverseWeights = new double[n];
+    int[] weights = new int[n];
+    boolean uniform = true;
     for (int i = 0; i < n; i++) {
       EndpointView endpoint = ready.get(i);
       loads[i] = endpoint.load();
-      inverseWeights[i] = 1.0 / EndpointAttributes.weight(endpoint.attributes());
-      results[i] = PickResult.withSubchannel(endpoint.subchannel(),
-          new LoadTracerFactory(endpoint.load(), latencyAware));
+      weights[i] = EndpointAttributes.weight(endpoint.attributes());
+      uniform &= weights[i] == weights[0];
+      results[i] = pickResult(endpoint, true, latencyAware, null);
     }
-    return new Picker(results, loads, inverseWeights, latencyAware);
+    return new Picker(results, loads, uniform ? null : new WeightedRandom(weights),
+        latencyAware);
   }
 
   static final class Picker extends IndexedPicker implements PowerOfTwoChoices.Cost {
     private final EndpointLoad[] loads;
-    private final double[] inverseWeights;
+    private final WeightedRandom weights; // null when every weight is equal
     private final boolean latencyAware;
 
-    Picker(PickResult[] results, EndpointLoad[] loads, double[] inverseWeights,
+    Picker(PickResult[] results, EndpointLoad[] loads, WeightedRandom weights,
         boolean latencyAware) {
       super(results);
       this.loads = loads;
-      this.inverseWeights = inverseWeights;
+      this.weights = weights;
       this.latencyAware = latencyAware;
     }
 
     @Override
     public double of(int index) {
-      return loads[index].pickCost(latencyAware) * inverseWeights[index];
+      return loads[index].pickCost(latencyAware);
+    }
+
+    @Override
+    public int compare(int a, int b) {
+      return EndpointLoad.compare(loads[a], loads[b], latencyAware);
     }
 
     @Override
     int nextIndex() {
-      return PowerOfTwoChoices.pick(results.length, this);
+      return weights == null ? PowerOfTwoChoices.pick(results.length, this)
+          : PowerOfTwoChoices.pick(weights, this);
     }
 
     @Override
     public String toString() {
       return (latencyAware ? "PeakEwmaPicker" : "LeastRequestPicker") + "{endpoints="
-          + results.length + "}";
+          + results.length + ", weighted=" + (weights != null) + "}";
     }
   }
 }

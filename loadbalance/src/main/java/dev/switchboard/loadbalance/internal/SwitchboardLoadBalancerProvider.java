@@ -1,12 +1,17 @@
 package dev.switchboard.loadbalance.internal;
 
+import dev.switchboard.rpc.CallAttemptsAware;
 import io.grpc.LoadBalancerProvider;
 import io.grpc.NameResolver.ConfigOrError;
 import io.grpc.Status;
 import java.util.Map;
 
-/** What Switchboard's providers share: availability, priority, and errors as values. */
-public abstract class SwitchboardLoadBalancerProvider extends LoadBalancerProvider {
+/**
+ * What Switchboard's providers share: availability, priority, errors as values, and the promise
+ * that their pickers honour the call attempts record (budget and failover).
+ */
+public abstract class SwitchboardLoadBalancerProvider extends LoadBalancerProvider
+    implements CallAttemptsAware {
   private final String policyName;
 
   protected SwitchboardLoadBalancerProvider(String policyName) {

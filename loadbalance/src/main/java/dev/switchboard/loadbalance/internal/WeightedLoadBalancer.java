@@ -9,9 +9,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Random;
+import java.util.function.LongSupplier;
 
 /**
- * Weighted choice over the READY endpoints by their (warmed-up) registry weight: smooth weighted
+ * Weighted choice over the READY endpoints in rotation by their (warmed-up) registry weight: smooth weighted
  * round robin, or weighted random. While an endpoint warms up the picker is rebuilt about 20 times
  * over the window. Not thread-safe (synchronization context only); pickers are.
  */
@@ -22,8 +23,9 @@ final class WeightedLoadBalancer extends EndpointListLoadBalancer {
   private WarmUp warmUp = WarmUp.NONE;
 
   /** Round robin if {@code random} is false, starting each schedule at a random offset. */
-  WeightedLoadBalancer(Helper helper, boolean random, Random startOffsets, Clock clock) {
-    super(helper);
+  WeightedLoadBalancer(Helper helper, boolean random, Random startOffsets, Clock clock,
+      LongSupplier nanoClock) {
+    super(helper, nanoClock);
     this.random = random;
     this.startOffsets = startOffsets;
     this.clock = clock;
@@ -43,7 +45,7 @@ final class WeightedLoadBalancer extends EndpointListLoadBalancer {
     Instant now = clock.instant();
     PickResult[] results = new PickResult[ready.size()];
     for (int i = 0; i < results.length; i++) {
-      results[i] = PickResult.withSubchannel(ready.get(i).subchannel());
+      results[i] = pickResult(ready.get(i), false, false, null);
     }
     Duration refresh = WeightedPickers.nextRefresh(ready, warmUp, now);
     if (refresh != null) {

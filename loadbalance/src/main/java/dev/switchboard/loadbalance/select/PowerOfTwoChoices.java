@@ -13,6 +13,11 @@ public final class PowerOfTwoChoices {
   @FunctionalInterface
   public interface Cost {
     double of(int index);
+
+    /** Ranks two endpoints: negative if {@code a} is better, positive if {@code b}, 0 for a tie. */
+    default int compare(int a, int b) {
+      return Double.compare(of(a), of(b));
+    }
   }
 
   private PowerOfTwoChoices() {}
@@ -41,13 +46,40 @@ public final class PowerOfTwoChoices {
     return pick(a, b, cost, (bits & (1L << 32)) != 0);
   }
 
+  /**
+   * Returns the cheaper of two indexes drawn independently by weight from {@code weights}, ties
+   * broken at random: Envoy's rule for unequal weights. The candidates are drawn by weight and
+   * compared by their unweighted cost, so under light load (equal costs) each index is chosen in
+   * exact proportion to its weight, and under load the less loaded of the two still wins. (Scaling
+   * the cost by the weight instead makes the heavier of any pair win every tie, starving light
+   * weights when there is little load.)
+   */
+  public static int pick(WeightedRandom weights, Cost cost) {
+    if (weights.size() == 1) {
+      return 0;
+    }
+    ThreadLocalRandom random = ThreadLocalRandom.current();
+    return pick(weights, cost, random.nextLong(), random.nextLong());
+  }
+
+  /** As {@link #pick(WeightedRandom, Cost)}, from 128 random bits given by the caller. */
+  public static int pick(WeightedRandom weights, Cost cost, long bits, long moreBits) {
+    int n = weights.size();
+    int columnA = (int) (((bits >>> 32) * n) >>> 32);
+    int columnB = (int) (((bits & 0xffffffffL) * n) >>> 32);
+    double coinA = (moreBits >>> 38) * 0x1.0p-26;
+    double coinB = ((moreBits >>> 12) & 0x3ffffff) * 0x1.0p-26;
+    int a = weights.next(columnA, coinA);
+    int b = weights.next(columnB, coinB);
+    return a == b ? a : pick(a, b, cost, (moreBits & 1) != 0);
+  }
+
   /** Returns the cheaper of {@code a} and {@code b}; ties go to {@code a} if {@code preferA}. */
   public static int pick(int a, int b, Cost cost, boolean preferA) {
-    double costA = cost.of(a);
-    double costB = cost.of(b);
-    if (costA == costB) {
+    int order = cost.compare(a, b);
+    if (order == 0) {
       return preferA ? a : b;
     }
-    return costA < costB ? a : b;
+    return order < 0 ? a : b;
   }
 }

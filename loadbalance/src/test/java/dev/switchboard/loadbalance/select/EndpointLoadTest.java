@@ -50,30 +50,30 @@ class EndpointLoadTest {
   @Test
   void costGrowsWithCallsInFlight() {
     call(10);
-    double idle = load.cost(1);
+    double idle = load.cost();
     load.started();
     load.started();
 
-    assertThat(load.cost(1)).isEqualTo(idle * 3);
+    assertThat(load.cost()).isEqualTo(idle * 3);
   }
 
   @Test
-  void endpointWithoutSamplesIsFreeWhileIdleThenPaysTheDefaultPerCall() {
+  void endpointWithoutSamplesIsFreeWhileIdleThenTakesOneCallAtATime() {
     EndpointLoad fresh = new EndpointLoad(now::get, 1);
-    assertThat(fresh.cost(42)).isZero();
+    assertThat(fresh.cost()).isZero();
     fresh.started();
     fresh.started();
-    assertThat(fresh.cost(42)).isEqualTo(84);
+    assertThat(fresh.cost()).isEqualTo(2 * EndpointLoad.UNMEASURED_BUSY_NANOS);
   }
 
   @Test
   void resetForgetsAStalePeak() {
     call(5_000);
-    assertThat(load.cost(1)).isPositive();
+    assertThat(load.cost()).isPositive();
 
     load.resetLatency();
 
     assertThat(load.ewmaNanos()).isZero();
-    assertThat(load.cost(1)).isZero();
+    assertThat(load.cost()).isZero();
   }
 }

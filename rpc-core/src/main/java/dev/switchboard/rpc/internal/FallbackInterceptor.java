@@ -34,12 +34,20 @@ public final class FallbackInterceptor implements ClientInterceptor {
   private final Cache<CacheKey, Object> cache;
   private final FallbackStats stats;
 
-  public FallbackInterceptor(MethodPolicies policies, Channel fallbackObject,
-      Cache<CacheKey, Object> cache, FallbackStats stats) {
+  /**
+   * What every fallback of one client shares: the cache of last good responses and the counts.
+   *
+   * @param cache the last good response per request
+   * @param stats the fallback counts and their rate-limited log
+   */
+  public record Shared(Cache<CacheKey, Object> cache, FallbackStats stats) {}
+
+  /** Answers by {@code policies}, with {@code fallbackObject} (null for none) and {@code shared}. */
+  public FallbackInterceptor(MethodPolicies policies, Channel fallbackObject, Shared shared) {
     this.policies = policies;
     this.fallbackObject = fallbackObject;
-    this.cache = cache;
-    this.stats = stats;
+    this.cache = shared.cache();
+    this.stats = shared.stats();
   }
 
   @Override

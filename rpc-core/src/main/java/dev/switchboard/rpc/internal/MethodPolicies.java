@@ -141,6 +141,6 @@ public final class MethodPolicies {
   }
 
   private static String seconds(java.time.Duration duration) {
-    return duration.toNanos() / 1e9 + "s";
+    return dev.switchboard.rpc.ServiceConfigDurations.format(duration);
   }
 }

@@ -27,19 +27,17 @@ public final class RequestFieldHashKeyInterceptor implements ClientInterceptor {
       LoggerFactory.getLogger(RequestFieldHashKeyInterceptor.class);
 
   private final String fieldName;
-  private final Metadata.Key<String> header;
   private final AtomicBoolean warned = new AtomicBoolean();
 
   /**
-   * Takes keys from {@code fieldName}, except for calls whose metadata has {@code header} (which
-   * comes first; {@code null} for none).
+   * Takes keys from {@code fieldName} into {@link HashKeys#FIELD_OPTION}; balancers prefer an
+   * explicit key and their configured header to it.
    */
-  public RequestFieldHashKeyInterceptor(String fieldName, String header) {
+  public RequestFieldHashKeyInterceptor(String fieldName) {
     if (fieldName == null || fieldName.isBlank()) {
       throw new IllegalArgumentException("hash field name is empty");
     }
     this.fieldName = fieldName;
-    this.header = header == null ? null : Metadata.Key.of(header, Metadata.ASCII_STRING_MARSHALLER);
   }
 
   @Override
@@ -108,10 +106,9 @@ public final class RequestFieldHashKeyInterceptor implements ClientInterceptor {
         return;
       }
       if (delegate == null) {
-        String key = header != null && headers.containsKey(header)
-            ? null : keyOf(message, method.getFullMethodName());
+        String key = keyOf(message, method.getFullMethodName());
         delegate = next.newCall(method,
-            key == null ? options : options.withOption(HashKeys.CALL_OPTION, key));
+            key == null ? options : options.withOption(HashKeys.FIELD_OPTION, key));
         delegate.start(listener, headers);
         if (requested > 0) {
           delegate.request(requested);

@@ -1,0 +1,45 @@
+package dev.switchboard.rpc;
+
+import static java.util.Objects.requireNonNull;
+
+import java.util.Map;
+
+/**
+ * A reference's balancer: the gRPC load-balancing policy name and its settings, as the policy's
+ * own module compiles them to service config. Switchboard's balancers offer typed settings
+ * ({@code dev.switchboard.loadbalance.Balancer}); any other registered gRPC policy can be named
+ * with {@link #named(String)} or given raw JSON settings with {@link #of(String, Map)}.
+ *
+ * <p>Implementations are immutable and compare by value (channels are shared per balancer).
+ */
+public interface BalancerSettings {
+
+  /** Returns the gRPC load-balancing policy name, e.g. {@code switchboard_peak_ewma}. */
+  String policyName();
+
+  /**
+   * Returns the policy's configuration as gRPC service config JSON values (maps, lists,
+   * strings, {@code Double}s, {@code Boolean}s), without the policy name.
+   */
+  Map<String, ?> serviceConfig();
+
+  /** Returns the policy {@code policyName} with its default settings. */
+  static BalancerSettings named(String policyName) {
+    return of(policyName, Map.of());
+  }
+
+  /**
+   * Returns the policy {@code policyName} with {@code config} (validated by the policy when a
+   * stub is created).
+   */
+  static BalancerSettings of(String policyName, Map<String, ?> config) {
+    requireNonNull(policyName, "policyName");
+    if (policyName.isBlank()) {
+      throw new IllegalArgumentException("balancer name is blank");
+    }
+    return new Raw(policyName, Map.copyOf(requireNonNull(config, "config")));
+  }
+
+  /** A policy name with raw settings. */
+  record Raw(String policyName, Map<String, ?> serviceConfig) implements BalancerSettings {}
+}

@@ -37,9 +37,36 @@ public interface BalancerSettings {
     if (policyName.isBlank()) {
       throw new IllegalArgumentException("balancer name is blank");
     }
-    return new Raw(policyName, Map.copyOf(requireNonNull(config, "config")));
+    @SuppressWarnings("unchecked")
+    Map<String, ?> json = (Map<String, ?>) Raw.json(requireNonNull(config, "config"), policyName);
+    return new Raw(policyName, json);
   }
 
-  /** A policy name with raw settings. */
-  record Raw(String policyName, Map<String, ?> serviceConfig) implements BalancerSettings {}
+  /** A policy name with raw settings, deep-copied to JSON values (numbers as doubles). */
+  record Raw(String policyName, Map<String, ?> serviceConfig) implements BalancerSettings {
+    static Object json(Object value, String where) {
+      if (value instanceof Map<?, ?> map) {
+        Map<String, Object> copy = new java.util.LinkedHashMap<>();
+        for (Map.Entry<?, ?> entry : map.entrySet()) {
+          if (!(entry.getKey() instanceof String key)) {
+            throw new IllegalArgumentException(where + ": setting key " + entry.getKey()
+                + " is not a string");
+          }
+          copy.put(key, json(entry.getValue(), where + "." + key));
+        }
+        return java.util.Collections.unmodifiableMap(copy);
+      }
+      if (value instanceof java.util.List<?> list) {
+        return list.stream().map(item -> json(item, where)).toList();
+      }
+      if (value instanceof Number number) {
+        return number.doubleValue();
+      }
+      if (value instanceof String || value instanceof Boolean) {
+        return value;
+      }
+      throw new IllegalArgumentException(where + ": setting " + value
+          + " is not a JSON value (allowed: string, number, boolean, list, object)");
+    }
+  }
 }

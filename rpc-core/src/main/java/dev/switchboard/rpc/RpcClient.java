@@ -185,7 +185,8 @@ public final class RpcClient implements AutoCloseable {
   private Channel channel(ChannelKey key) {
     checkOpen();
     return channels.computeIfAbsent(key, k ->
-        NettyChannelBuilder.forTarget(RegistryTarget.targetFor(registryUri, k.service()))
+        NettyChannelBuilder.forTarget(
+            RegistryTarget.sharedRegistryTargetFor(registryUri, k.service()))
             .setNameResolverArg(RegistryNameResolverProvider.REGISTRY, registry)
             .defaultServiceConfig(k.serviceConfig())
             .enableRetry()

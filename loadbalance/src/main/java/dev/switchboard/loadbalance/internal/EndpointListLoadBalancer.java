@@ -66,6 +66,7 @@ public abstract class EndpointListLoadBalancer extends LoadBalancer {
   private FailureAccrual accrual = FailureAccrual.DEFAULTS;
   private int failureMask = LoadTracerFactory.mask(FailureAccrual.DEFAULTS.failureCodes());
   private boolean panicking;
+  private boolean shut;
 
   protected EndpointListLoadBalancer(Helper helper, LongSupplier nanoClock) {
     this.helper = helper;
@@ -162,6 +163,9 @@ public abstract class EndpointListLoadBalancer extends LoadBalancer {
         && !withAccrual.accrual().equals(accrual)) {
       accrual = withAccrual.accrual();
       failureMask = LoadTracerFactory.mask(accrual.failureCodes());
+      for (Endpoint endpoint : endpoints.values()) {
+        endpoint.load.health().rule(accrual.rule());
+      }
       changed = true;
     }
     if (changed) {
@@ -262,6 +266,9 @@ public abstract class EndpointListLoadBalancer extends LoadBalancer {
   // Called on a transport thread by the tracer of a call that changed an endpoint's health.
   private void onHealthChange(String name, EndpointHealth.Change change, Status last) {
     helper.getSynchronizationContext().execute(() -> {
+      if (shut) {
+        return; // a call that outlived the balancer
+      }
       if (change == EndpointHealth.Change.EJECTED) {
         Endpoint endpoint = byName(name);
         long nanos = endpoint == null ? 0
@@ -457,6 +464,7 @@ public abstract class EndpointListLoadBalancer extends LoadBalancer {
 
   @Override
   public void shutdown() {
+    shut = true;
     if (refresh != null) {
       refresh.cancel();
     }

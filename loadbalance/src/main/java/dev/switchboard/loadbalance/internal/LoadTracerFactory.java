@@ -13,9 +13,13 @@ import java.util.concurrent.atomic.AtomicInteger;
  * {@link EndpointLoad}, and each call's outcome into its {@link EndpointHealth}. One factory per
  * endpoint, created with the picker; one small tracer per call, off the pick path.
  *
- * <p>Outcomes: a status in the failure codes is a failure; {@code CANCELLED} and
- * {@code DEADLINE_EXCEEDED} outside them say nothing about the server; every other status (the
- * server answered) is a success. Immutable.
+ * <p>Outcomes: a status in the failure codes is a failure if the server sent it (trailers
+ * arrived) or it is {@code UNAVAILABLE} (the connection failed); one the client made itself (a
+ * response over its size limit, say) says nothing about the server, nor do {@code CANCELLED} and
+ * {@code DEADLINE_EXCEEDED} outside the failure codes; every other status (the server answered) is
+ * a success. A call that did not succeed never lowers the latency average. Each factory records
+ * the endpoint's health epoch when it is created (with the picker), so calls sent before the
+ * endpoint's state last changed decide nothing (see {@link EndpointHealth#epoch()}). Immutable.
  */
 final class LoadTracerFactory extends ClientStreamTracer.Factory {
 
@@ -31,6 +35,7 @@ final class LoadTracerFactory extends ClientStreamTracer.Factory {
   private final AtomicInteger total;
   private final int failureMask;
   private final HealthListener listener;
+  private final int epoch;
 
   /**
    * Measures calls to {@code endpoint}: counts them in flight if {@code counts}, times them if
@@ -46,6 +51,7 @@ final class LoadTracerFactory extends ClientStreamTracer.Factory {
     this.total = total;
     this.failureMask = failureMask;
     this.listener = listener;
+    this.epoch = load.health().epoch();
   }
 
   /** Returns the mask of {@code codes} for the constructor. */
@@ -67,6 +73,7 @@ final class LoadTracerFactory extends ClientStreamTracer.Factory {
   private final class Tracer extends ClientStreamTracer {
     private long start;
     private boolean created;
+    private volatile boolean trailers;
 
     @Override
     public void streamCreated(io.grpc.Attributes transportAttrs, Metadata headers) {
@@ -82,15 +89,23 @@ final class LoadTracerFactory extends ClientStreamTracer.Factory {
     }
 
     @Override
+    public void inboundTrailers(Metadata metadata) {
+      trailers = true;
+    }
+
+    @Override
     public void streamClosed(Status status) {
       if (!created) {
-        load.health().abandoned();
+        load.health().abandoned(epoch);
         return;
       }
       Status.Code code = status.getCode();
-      boolean failed = (failureMask & (1 << code.value())) != 0;
+      boolean failureCode = (failureMask & (1 << code.value())) != 0;
+      boolean failed = failureCode && (trailers || code == Status.Code.UNAVAILABLE);
+      boolean succeeded = !failureCode && code != Status.Code.CANCELLED
+          && code != Status.Code.DEADLINE_EXCEEDED;
       if (timed) {
-        load.finished(start, failed);
+        load.finished(start, !succeeded);
       } else if (counts) {
         load.decrement();
       }
@@ -102,12 +117,12 @@ final class LoadTracerFactory extends ClientStreamTracer.Factory {
       }
       EndpointHealth.Change change;
       if (failed) {
-        change = load.health().failed();
-      } else if (code == Status.Code.CANCELLED || code == Status.Code.DEADLINE_EXCEEDED) {
-        load.health().abandoned();
-        change = EndpointHealth.Change.NONE;
+        change = load.health().failed(epoch);
+      } else if (succeeded) {
+        change = load.health().succeeded(epoch);
       } else {
-        change = load.health().succeeded();
+        load.health().abandoned(epoch);
+        change = EndpointHealth.Change.NONE;
       }
       if (change != EndpointHealth.Change.NONE) {
         listener.changed(endpoint, change, status);

@@ -75,13 +75,18 @@ public final class EndpointHealth {
   /** Below this the failure score is treated as zero (a cost multiplier of 2 or less). */
   private static final double SCORE_FLOOR = 1e-2;
 
-  private final Rule rule;
+  /** How long a probe may stay unanswered before another may go: 10 s. */
+  public static final long PROBE_TIMEOUT_NANOS = 10_000_000_000L;
+
+  private volatile Rule rule;
   private final LongSupplier nanoClock;
   private final DoubleSupplier jitter;
   private final double scoreDecayNanos;
   private final AtomicBoolean probeInFlight = new AtomicBoolean();
   private volatile int state = HEALTHY;
+  private volatile int epoch;
   private volatile double failureScore;
+  private volatile long probeClaimedNanos;
   private long scoreUpdatedNanos;
   private int consecutive;
   private long windowStartNanos;
@@ -127,22 +132,49 @@ public final class EndpointHealth {
   }
 
   /**
+   * Returns the current epoch: it changes with every change of state. Callers record it when a
+   * call is sent and hand it back with the outcome, so that calls sent under an earlier state
+   * (still in flight when the endpoint was ejected, say) move the score but decide nothing.
+   */
+  public int epoch() {
+    return epoch;
+  }
+
+  /** Replaces the rule (the settings changed); the current state and counts are kept. */
+  public void rule(Rule newRule) {
+    this.rule = newRule;
+  }
+
+  /**
    * Claims the one probe call a probing endpoint may take; returns false if it is not probing
    * or a probe is already under way. Lock-free.
    */
   public boolean tryProbe() {
-    return state == PROBING && !probeInFlight.get() && probeInFlight.compareAndSet(false, true);
+    if (state == PROBING && !probeInFlight.get() && probeInFlight.compareAndSet(false, true)) {
+      probeClaimedNanos = nanoClock.getAsLong();
+      return true;
+    }
+    return false;
   }
 
-  /** Records a call that succeeded (the server answered, whatever it said). */
-  public synchronized Change succeeded() {
+  /** Records a call sent in the current epoch that succeeded (the server answered). */
+  public Change succeeded() {
+    return succeeded(epoch);
+  }
+
+  /** Records a call sent in {@code sentEpoch} that succeeded (the server answered). */
+  public synchronized Change succeeded(int sentEpoch) {
     long now = nanoClock.getAsLong();
     decayScore(now);
     failureScore = clampScore(failureScore * (1 - SCORE_STEP));
+    if (sentEpoch != epoch) {
+      return Change.NONE;
+    }
     consecutive = 0;
     countInWindow(now, false);
     if (state == PROBING) {
       state = HEALTHY;
+      epoch++;
       probeInFlight.set(false);
       restoredAtNanos = now;
       failureScore = 0;
@@ -152,11 +184,19 @@ public final class EndpointHealth {
     return Change.NONE;
   }
 
-  /** Records a call that failed in a way that counts against the endpoint. */
-  public synchronized Change failed() {
+  /** Records a call sent in the current epoch that failed against the endpoint. */
+  public Change failed() {
+    return failed(epoch);
+  }
+
+  /** Records a call sent in {@code sentEpoch} that failed in a way that counts against it. */
+  public synchronized Change failed(int sentEpoch) {
     long now = nanoClock.getAsLong();
     decayScore(now);
     failureScore = failureScore * (1 - SCORE_STEP) + SCORE_STEP;
+    if (sentEpoch != epoch) {
+      return Change.NONE;
+    }
     consecutive++;
     countInWindow(now, true);
     if (state == PROBING || (state == HEALTHY && tripped())) {
@@ -166,32 +206,49 @@ public final class EndpointHealth {
     return Change.NONE;
   }
 
-  /** Records a call that ended without a verdict (e.g. cancelled): frees a probe, nothing else. */
+  /** Records a call sent in the current epoch that ended without a verdict. */
   public void abandoned() {
-    probeInFlight.set(false);
+    abandoned(epoch);
   }
 
   /**
-   * Moves an ejected endpoint whose backoff has ended to probing, and decays the failure score;
-   * returns whether the state changed. Balancers call it from a timer.
+   * Records a call sent in {@code sentEpoch} that ended without a verdict (cancelled, or failed
+   * on the client's side): frees the probe if it was one, nothing else.
+   */
+  public synchronized void abandoned(int sentEpoch) {
+    if (sentEpoch == epoch) {
+      probeInFlight.set(false);
+    }
+  }
+
+  /**
+   * Moves an ejected endpoint whose backoff has ended to probing, frees a probe unanswered for
+   * {@link #PROBE_TIMEOUT_NANOS}, and decays the failure score; returns whether the state
+   * changed. Balancers call it from a timer.
    */
   public synchronized boolean tick() {
     long now = nanoClock.getAsLong();
     decayScore(now);
     if (state == EJECTED && now - ejectedUntilNanos >= 0) {
       state = PROBING;
+      epoch++;
       probeInFlight.set(false);
       return true;
+    }
+    if (state == PROBING && probeInFlight.get()
+        && now - probeClaimedNanos >= PROBE_TIMEOUT_NANOS) {
+      probeInFlight.set(false); // lost (a discarded pick, a call that never ended): probe again
     }
     return false;
   }
 
-  /** Returns whether the endpoint needs {@link #tick()}: ejected, or with a failure score. */
+  /** Returns whether the endpoint needs {@link #tick()}: not healthy, or with a failure score. */
   public boolean needsTicks() {
-    return state == EJECTED || failureScore > 0;
+    return state != HEALTHY || failureScore > 0;
   }
 
   private boolean tripped() {
+    Rule rule = this.rule;
     if (consecutive >= rule.consecutiveFailures()) {
       return true;
     }
@@ -200,6 +257,7 @@ public final class EndpointHealth {
   }
 
   private void eject(long now) {
+    Rule rule = this.rule;
     if (ejections > 0 && state == HEALTHY && now - restoredAtNanos > rule.maxEjectionNanos()) {
       ejections = 0; // healthy for longer than the longest ejection: start the backoff afresh
     }
@@ -209,6 +267,7 @@ public final class EndpointHealth {
     ejections++;
     ejectedUntilNanos = now + (long) Math.min(length, (double) rule.maxEjectionNanos());
     state = EJECTED;
+    epoch++;
     probeInFlight.set(false);
     consecutive = 0;
     resetWindow(now);

@@ -18,9 +18,9 @@ import java.util.function.LongSupplier;
  * its successor, and a stale peak would keep a restarted endpoint from ever being tried.
  *
  * <p><b>Failures.</b> A call that failed never lowers the average (a fast failure must not make
- * an endpoint look fast), and every cost is multiplied by {@code 1 + 100 × failureScore} (see
- * {@link EndpointHealth}), so an endpoint that fails fast loses every comparison against a
- * healthy one until its recent failures have decayed.
+ * an endpoint look fast), and every cost is multiplied by {@link #failurePenalty} of the failure
+ * score (see {@link EndpointHealth}), so an endpoint that fails fast loses every comparison
+ * against a healthy one until its recent failures have decayed.
  *
  * <p>Thread-safe: counters are atomic; the average is updated under the object's lock, off the
  * pick path (reads are racy-but-safe volatile reads).
@@ -78,14 +78,16 @@ public final class EndpointLoad {
   }
 
   /**
-   * Records that a call that {@link #started} at {@code startNanos} finished; a {@code failed}
-   * call's round trip can raise the average, never lower it.
+   * Records that a call that {@link #started} at {@code startNanos} finished; the round trip of a
+   * call that did not succeed ({@code failed}: a failure, or cut short by a cancellation or a
+   * deadline) can raise the average, never lower it nor give a first sample.
    */
   public void finished(long startNanos, boolean failed) {
     inFlight.decrementAndGet();
     long now = nanoClock.getAsLong();
     long rtt = now - startNanos;
-    if (!failed || rtt > ewmaNanos) {
+    double ewma = ewmaNanos;
+    if (!failed || (ewma > 0 && rtt > ewma)) {
       observe(rtt, now);
     }
   }
@@ -158,7 +160,17 @@ public final class EndpointLoad {
     // An unsampled endpoint is free while idle; one with recent failures is not.
     double cost = latencyAware && ewmaNanos != 0 ? cost()
         : (latencyAware ? DEFAULT_RTT_NANOS : 1) * (inFlight() + 1);
-    return cost * (1 + FAILURE_COST * score);
+    return cost * failurePenalty(score);
+  }
+
+  /**
+   * Returns the cost multiplier of a failure score s: {@code 1 + FAILURE_COST × s / (1 − s)}
+   * (with 1 − s at least 0.001). It grows without practical bound as every recent call fails
+   * (×34 after one failure, ×1,000 after eight in a row, about ×100,000 at most), so an endpoint
+   * that keeps failing fast loses to a healthy one however loaded that is.
+   */
+  public static double failurePenalty(double score) {
+    return 1 + FAILURE_COST * score / Math.max(1 - score, 1e-3);
   }
 
   /**

@@ -42,9 +42,15 @@ public final class Rotation {
     if (!enabled) {
       return new Decision(roles, 0, false);
     }
+    // One read of each endpoint's state: transport threads change it while this runs, and a
+    // sort over values that change under it can fail.
+    int[] states = new int[healths.length];
+    long[] ends = new long[healths.length];
     List<Integer> failing = new ArrayList<>();
     for (int i = 0; i < healths.length; i++) {
-      if (healths[i].state() != EndpointHealth.HEALTHY) {
+      states[i] = healths[i].state();
+      ends[i] = healths[i].ejectedUntilNanos();
+      if (states[i] != EndpointHealth.HEALTHY) {
         failing.add(i);
       }
     }
@@ -53,14 +59,13 @@ public final class Rotation {
     int keep = 0;
     if (panic) {
       failing.sort(Comparator.comparingInt((Integer i) ->
-              healths[i].state() == EndpointHealth.PROBING ? 0 : 1)
-          .thenComparingLong(i -> healths[i].ejectedUntilNanos()));
+              states[i] == EndpointHealth.PROBING ? 0 : 1)
+          .thenComparingLong(i -> ends[i]));
       keep = failing.size() - maxOut;
     }
     for (int k = 0; k < failing.size(); k++) {
       int i = failing.get(k);
-      roles[i] = k < keep ? IN
-          : healths[i].state() == EndpointHealth.PROBING ? PROBE : OUT;
+      roles[i] = k < keep ? IN : states[i] == EndpointHealth.PROBING ? PROBE : OUT;
     }
     return new Decision(roles, failing.size(), panic);
   }

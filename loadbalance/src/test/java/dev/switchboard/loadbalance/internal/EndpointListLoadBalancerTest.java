@@ -83,12 +83,19 @@ class EndpointListLoadBalancerTest {
     return count;
   }
 
-  /** Ends one call on {@code result}'s endpoint with {@code status}, through its tracer. */
+  /** Ends one call on {@code result}'s endpoint with {@code status} sent by the server. */
   private static void finish(PickResult result, Status status) {
+    ClientStreamTracer tracer = start(result);
+    tracer.inboundTrailers(new Metadata());
+    tracer.streamClosed(status);
+  }
+
+  /** Starts one call on {@code result}'s endpoint, through its tracer. */
+  private static ClientStreamTracer start(PickResult result) {
     ClientStreamTracer tracer = result.getStreamTracerFactory().newClientStreamTracer(
         ClientStreamTracer.StreamInfo.newBuilder().build(), new Metadata());
     tracer.streamCreated(Attributes.EMPTY, new Metadata());
-    tracer.streamClosed(status);
+    return tracer;
   }
 
   private PickResult pickOf(FakeSubchannel subchannel) {
@@ -215,5 +222,67 @@ class EndpointListLoadBalancerTest {
     PickResult result = pick();
     assertThat(result.getStreamTracerFactory()).as("no tracer when nothing is measured").isNull();
     assertThat(picksOf(helper.subchannels.get(0), 100)).isEqualTo(50);
+  }
+
+  @Test
+  void aStatusTheClientMadeItselfSaysNothingAboutTheServer() {
+    LoadBalancer balancer = LoadBalancers.weightedRoundRobin(helper, Clock.systemUTC(), now::get);
+    resolve(balancer, weighted(), 1001, 1002);
+    allReady();
+    PickResult result = pickOf(helper.subchannels.get(0));
+
+    for (int i = 0; i < 10; i++) {
+      start(result).streamClosed(Status.RESOURCE_EXHAUSTED.withDescription(
+          "response exceeds the client's maximum message size")); // no trailers: the client's
+    }
+    assertThat(picksOf(helper.subchannels.get(0), 100)).isEqualTo(50);
+
+    for (int i = 0; i < 5; i++) {
+      start(result).streamClosed(Status.UNAVAILABLE); // the connection failed: that counts
+    }
+    assertThat(picksOf(helper.subchannels.get(0), 100)).isZero();
+  }
+
+  @Test
+  void callsSentBeforeAnEjectionDoNotDecideTheProbe() {
+    LoadBalancer balancer = LoadBalancers.leastRequest(helper, now::get);
+    resolve(balancer, BalancerConfigs.twoChoices(Balancers.LEAST_REQUEST, Map.of(), false),
+        1001, 1002, 1003);
+    allReady();
+    FakeSubchannel failing = helper.subchannels.get(0);
+    PickResult before = pickOf(failing);
+    ClientStreamTracer slowCall = start(before); // still running when the endpoint is ejected
+    for (int i = 0; i < 5; i++) {
+      finish(before, Status.INTERNAL);
+    }
+    now.addAndGet(TimeUnit.SECONDS.toNanos(7));
+    await().atMost(Duration.ofSeconds(5)).until(
+        () -> helper.picker instanceof EndpointListLoadBalancer.ProbingPicker);
+    PickResult probe = pick();
+    assertThat(probe.getSubchannel()).isSameAs(failing);
+
+    slowCall.inboundTrailers(new Metadata());
+    slowCall.streamClosed(Status.OK);
+
+    assertThat(helper.picker).as("an old call's success restores nothing")
+        .isInstanceOf(EndpointListLoadBalancer.ProbingPicker.class);
+    finish(probe, Status.OK);
+    assertThat(helper.picker).isNotInstanceOf(EndpointListLoadBalancer.ProbingPicker.class);
+  }
+
+  @Test
+  void nothingIsPublishedAfterShutdown() {
+    LoadBalancer balancer = LoadBalancers.weightedRoundRobin(helper, Clock.systemUTC(), now::get);
+    resolve(balancer, weighted(), 1001, 1002);
+    allReady();
+    PickResult result = pickOf(helper.subchannels.get(0));
+    helper.syncContext.execute(balancer::shutdown);
+    helper.events.clear();
+
+    for (int i = 0; i < 5; i++) {
+      finish(result, Status.INTERNAL); // calls that outlive the balancer
+    }
+
+    assertThat(helper.events).isEmpty();
   }
 }

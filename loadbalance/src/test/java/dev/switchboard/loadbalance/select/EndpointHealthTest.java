@@ -160,4 +160,49 @@ class EndpointHealthTest {
     assertThat(scoring.state()).isEqualTo(EndpointHealth.HEALTHY);
     assertThat(scoring.failureScore()).isGreaterThan(0.99);
   }
+
+  @Test
+  void outcomesOfCallsSentBeforeTheStateChangedDecideNothing() {
+    int healthyEpoch = health.epoch();
+    fail(5);
+    now.addAndGet(5 * SECOND);
+    health.tick();
+    assertThat(health.tryProbe()).isTrue();
+
+    // Calls sent while it was healthy end now: they neither restore nor re-eject it...
+    assertThat(health.succeeded(healthyEpoch)).isEqualTo(EndpointHealth.Change.NONE);
+    assertThat(health.failed(healthyEpoch)).isEqualTo(EndpointHealth.Change.NONE);
+    health.abandoned(healthyEpoch);
+    assertThat(health.state()).isEqualTo(EndpointHealth.PROBING);
+    assertThat(health.tryProbe()).as("nor free the probe").isFalse();
+
+    // ...the probe's own outcome does.
+    assertThat(health.succeeded(health.epoch())).isEqualTo(EndpointHealth.Change.RESTORED);
+  }
+
+  @Test
+  void aProbeThatNeverEndsIsFreedAfterTheTimeout() {
+    fail(5);
+    now.addAndGet(5 * SECOND);
+    health.tick();
+    assertThat(health.tryProbe()).isTrue();
+
+    now.addAndGet(EndpointHealth.PROBE_TIMEOUT_NANOS - 1);
+    health.tick();
+    assertThat(health.tryProbe()).isFalse();
+    now.addAndGet(1);
+    health.tick();
+
+    assertThat(health.tryProbe()).isTrue();
+    assertThat(health.needsTicks()).isTrue();
+  }
+
+  @Test
+  void aReplacedRuleAppliesToTheNextFailures() {
+    health.rule(new EndpointHealth.Rule(2, 1, 1, 10 * SECOND, 5 * SECOND, 40 * SECOND));
+
+    fail(2);
+
+    assertThat(health.state()).isEqualTo(EndpointHealth.EJECTED);
+  }
 }

@@ -76,4 +76,47 @@ class EndpointLoadTest {
     assertThat(load.ewmaNanos()).isZero();
     assertThat(load.cost()).isZero();
   }
+
+  @Test
+  void aFailedCallNeverGivesTheFirstSampleNorLowersTheAverage() {
+    long start = load.started();
+    now.addAndGet(TimeUnit.MICROSECONDS.toNanos(50));
+    load.finished(start, true);
+    assertThat(load.ewmaNanos()).isZero();
+
+    call(10);
+    start = load.started();
+    now.addAndGet(TimeUnit.MICROSECONDS.toNanos(50));
+    load.finished(start, true);
+
+    assertThat(load.ewmaNanos()).isEqualTo(TimeUnit.MILLISECONDS.toNanos(10));
+  }
+
+  @Test
+  void theFailurePenaltyGrowsWithoutPracticalBound() {
+    assertThat(EndpointLoad.failurePenalty(0)).isEqualTo(1);
+    assertThat(EndpointLoad.failurePenalty(0.25)).isCloseTo(34.3, offset(0.1));
+    assertThat(EndpointLoad.failurePenalty(1)).isCloseTo(100_001, offset(1.0));
+  }
+
+  @Test
+  void anInstanceThatKeepsFailingFastLosesToAHealthyOneUnderLoad() {
+    // Finagle's black hole, with accrual off or the instance kept in by the panic threshold:
+    // a healthy instance at 50 ms with 20 calls in flight against one failing in 0.5 ms.
+    EndpointLoad healthy = new EndpointLoad(now::get, TimeUnit.SECONDS.toNanos(10));
+    EndpointLoad failing = new EndpointLoad(now::get, TimeUnit.SECONDS.toNanos(10));
+    long start = healthy.started();
+    now.addAndGet(TimeUnit.MILLISECONDS.toNanos(50));
+    healthy.finished(start);
+    for (int i = 0; i < 20; i++) {
+      healthy.started();
+      long failed = failing.started();
+      now.addAndGet(TimeUnit.MICROSECONDS.toNanos(500));
+      failing.finished(failed, true);
+      failing.health().failed();
+    }
+
+    assertThat(EndpointLoad.compare(healthy, failing, true)).isNegative();
+    assertThat(EndpointLoad.compare(healthy, failing, false)).isNegative();
+  }
 }

@@ -60,6 +60,26 @@ public record RegistryTarget(URI registryUri, String service) {
   }
 
   /**
+   * Returns the target for {@code service} on a channel that is handed its registry (the
+   * {@code REGISTRY} resolver argument), without the registry URI's user information and
+   * parameters: a target is printed by gRPC (channel log ids, resolution errors), so it must
+   * carry no password, and the shared registry makes them unnecessary.
+   */
+  public static String sharedRegistryTargetFor(String registryUri, String service) {
+    int query = registryUri.indexOf('?');
+    String uri = query < 0 ? registryUri : registryUri.substring(0, query);
+    int start = uri.indexOf("://");
+    if (start >= 0) {
+      int end = uri.indexOf('/', start + 3);
+      int at = uri.lastIndexOf('@', end < 0 ? uri.length() : end);
+      if (at > start) {
+        uri = uri.substring(0, start + 3) + uri.substring(at + 1);
+      }
+    }
+    return targetFor(uri, service);
+  }
+
+  /**
    * gRPC's target parser takes a URI authority for one {@code host:port}; a server list such as
    * {@code zk1:2181,zk2:2181} is percent-encoded ({@code zk1%3A2181%2Czk2%3A2181}) so that it
    * passes through, and registries decode it.

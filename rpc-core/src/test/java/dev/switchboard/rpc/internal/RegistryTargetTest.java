@@ -26,6 +26,16 @@ class RegistryTargetTest {
   }
 
   @Test
+  void aSharedRegistryTargetCarriesNoCredentialsNorParameters() {
+    assertThat(RegistryTarget.sharedRegistryTargetFor(
+        "zk://app:s3cret@zk1:2181,zk2:2181/prod?keyStorePassword=hunter2&sessionTimeout=5s",
+        "a.B")).isEqualTo("zk://zk1%3A2181%2Czk2%3A2181/prod/a.B")
+        .doesNotContain("s3cret").doesNotContain("hunter2");
+    assertThat(RegistryTarget.sharedRegistryTargetFor("memory://x", "a.B"))
+        .isEqualTo("memory://x/a.B");
+  }
+
+  @Test
   void targetForJoinsRegistryAndService() {
     assertThat(RegistryTarget.targetFor("zk://h:1/prod/", "a.B")).isEqualTo("zk://h:1/prod/a.B");
     assertThat(RegistryTarget.targetFor("memory://x", "a.B")).isEqualTo("memory://x/a.B");

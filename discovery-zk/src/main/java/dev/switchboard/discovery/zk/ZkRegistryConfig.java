@@ -2,6 +2,7 @@ package dev.switchboard.discovery.zk;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.switchboard.rpc.registry.RegistryUris;
 import java.net.URI;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
@@ -151,10 +152,9 @@ public final class ZkRegistryConfig {
     return URLDecoder.decode(value, StandardCharsets.UTF_8);
   }
 
-  /** Returns {@code uri} with any password replaced, for messages. */
+  /** Returns {@code uri} for messages: user information and every parameter value hidden. */
   private static String redact(URI uri) {
-    return uri.toString().replaceAll("(//[^:/@]*:)[^@/]*@", "$1***@")
-        .replaceAll("(?i)(password=)[^&]*", "$1***");
+    return RegistryUris.redact(uri);
   }
 
   private static Duration parseDuration(URI uri, String key, String value) {

@@ -1,5 +1,7 @@
 package dev.switchboard.rpc.internal;
 
+import dev.switchboard.rpc.registry.RegistryUris;
+
 import dev.switchboard.rpc.registry.Names;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -23,13 +25,14 @@ public record RegistryTarget(URI registryUri, String service) {
     String path = target.getPath();
     int slash = path == null ? -1 : path.lastIndexOf('/');
     if (target.getAuthority() == null || slash < 0 || slash == path.length() - 1) {
-      throw new IllegalArgumentException("target '" + target + "' names no service (expected "
+      throw new IllegalArgumentException("target '" + RegistryUris.redact(target)
+          + "' names no service (expected "
           + target.getScheme() + "://host:port[/root]/service, e.g. "
           + "zk://127.0.0.1:2181/helloworld.Greeter)");
     }
     String service = path.substring(slash + 1);
     if (!Names.isValidServiceName(service)) {
-      throw new IllegalArgumentException("target '" + target + "': "
+      throw new IllegalArgumentException("target '" + RegistryUris.redact(target) + "': "
           + invalidServiceMessage(service));
     }
     try {
@@ -39,8 +42,8 @@ public record RegistryTarget(URI registryUri, String service) {
           + (target.getRawQuery() == null ? "" : "?" + target.getRawQuery()));
       return new RegistryTarget(registry, service);
     } catch (URISyntaxException e) {
-      throw new IllegalArgumentException("target '" + target + "' is malformed: " + e.getMessage(),
-          e);
+      throw new IllegalArgumentException("target '" + RegistryUris.redact(target)
+          + "' is malformed: " + e.getReason());
     }
   }
 

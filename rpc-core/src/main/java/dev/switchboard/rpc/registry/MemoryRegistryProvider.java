@@ -23,7 +23,8 @@ public final class MemoryRegistryProvider extends RegistryProvider {
     String name = uri.getAuthority();
     if (name == null || name.isEmpty()) {
       throw new IllegalArgumentException(
-          "registry URI '" + uri + "' names no registry (expected memory://name)");
+          "registry URI '" + RegistryUris.redact(uri) + "' names no registry (expected"
+              + " memory://name)");
     }
     return MemoryRegistry.open(name);
   }

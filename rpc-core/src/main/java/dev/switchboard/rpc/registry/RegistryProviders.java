@@ -69,13 +69,16 @@ public final class RegistryProviders {
     try {
       return new URI(uri);
     } catch (URISyntaxException e) {
-      throw new IllegalArgumentException("registry URI '" + uri + "' is malformed: "
-          + e.getMessage() + " (expected e.g. zk://127.0.0.1:2181 or memory://name)", e);
+      // The parser's message quotes the input: keep only its reason.
+      throw new IllegalArgumentException("registry URI '" + RegistryUris.redact(uri)
+          + "' is malformed: " + e.getReason() + " at index " + e.getIndex()
+          + " (expected e.g. zk://127.0.0.1:2181 or memory://name)");
     }
   }
 
   private IllegalArgumentException unknownScheme(URI uri) {
-    return new IllegalArgumentException("registry URI '" + uri + "' has unknown scheme '"
+    return new IllegalArgumentException("registry URI '" + RegistryUris.redact(uri)
+        + "' has unknown scheme '"
         + uri.getScheme() + "' (available: " + byScheme.keySet()
         + "; zk:// needs switchboard-discovery-zk on the class path)");
   }

@@ -15,6 +15,7 @@ import dev.switchboard.rpc.internal.RegistryTarget;
 import dev.switchboard.rpc.internal.RetryBudgetTracker;
 import dev.switchboard.rpc.internal.ServiceBinding;
 import dev.switchboard.rpc.internal.StubTypes;
+import dev.switchboard.rpc.internal.TlsMaterial;
 import dev.switchboard.rpc.registry.Registry;
 import dev.switchboard.rpc.registry.RegistryProviders;
 import dev.switchboard.rpc.resolver.RegistryNameResolverProvider;
@@ -72,6 +73,8 @@ public final class RpcClient implements AutoCloseable {
   private final FallbackStats fallbackStats;
   private final FallbackInterceptor.Shared fallbacks;
   private final ReferenceCompiler.Resources resources = new Resources();
+  private final ClientTls tls;
+  private final TlsMaterial tlsMaterial;
   private final AtomicBoolean closed = new AtomicBoolean();
 
   private RpcClient(Builder builder, Registry registry, boolean ownsRegistry) {
@@ -82,6 +85,8 @@ public final class RpcClient implements AutoCloseable {
         builder.defaultDeadline);
     this.shutdownGrace = builder.shutdownGrace;
     this.nanoClock = builder.nanoClock;
+    this.tls = builder.tls;
+    this.tlsMaterial = builder.tls == null ? null : new TlsMaterial();
     this.fallbackStats = new FallbackStats(nanoClock);
     Cache<FallbackInterceptor.CacheKey, Object> responseCache = Caffeine.newBuilder()
         // Maintenance on the calling thread: handing it to a pool wakes a thread per write,
@@ -184,14 +189,17 @@ public final class RpcClient implements AutoCloseable {
 
   private Channel channel(ChannelKey key) {
     checkOpen();
-    return channels.computeIfAbsent(key, k ->
-        NettyChannelBuilder.forTarget(
-            RegistryTarget.sharedRegistryTargetFor(registryUri, k.service()))
-            .setNameResolverArg(RegistryNameResolverProvider.REGISTRY, registry)
-            .defaultServiceConfig(k.serviceConfig())
-            .enableRetry()
-            .usePlaintext()
-            .build());
+    return channels.computeIfAbsent(key, k -> {
+      String target = RegistryTarget.sharedRegistryTargetFor(registryUri, k.service());
+      NettyChannelBuilder builder = tls == null
+          ? NettyChannelBuilder.forTarget(target).usePlaintext()
+          : NettyChannelBuilder.forTarget(target, tlsMaterial.channel(tls, k.service()));
+      return builder
+          .setNameResolverArg(RegistryNameResolverProvider.REGISTRY, registry)
+          .defaultServiceConfig(k.serviceConfig())
+          .enableRetry()
+          .build();
+    });
   }
 
   private void checkOpen() {
@@ -276,6 +284,9 @@ public final class RpcClient implements AutoCloseable {
     for (InProcessFallback fallback : fallbackServers.values()) {
       fallback.close();
     }
+    if (tlsMaterial != null) {
+      tlsMaterial.close();
+    }
     if (ownsRegistry) {
       registry.close();
     }
@@ -305,6 +316,7 @@ public final class RpcClient implements AutoCloseable {
     private Registry registry;
     private BalancerSettings defaultBalancer = BalancerSettings.named(DEFAULT_BALANCER);
     private LongSupplier nanoClock = System::nanoTime;
+    private ClientTls tls;
     private Duration defaultDeadline;
     private Duration shutdownGrace = Duration.ofSeconds(5);
     private long responseCacheSize = 10_000;
@@ -376,6 +388,15 @@ public final class RpcClient implements AutoCloseable {
     public Builder defaultBalancer(BalancerSettings balancer) {
       ReferenceCompiler.checkBalancer(requireNonNull(balancer, "balancer"), "defaultBalancer");
       this.defaultBalancer = balancer;
+      return this;
+    }
+
+    /**
+     * Calls over TLS (optionally mutual) with {@code tls}, each service's instances checked for
+     * the identity configured for it; plaintext by default.
+     */
+    public Builder tls(ClientTls tls) {
+      this.tls = requireNonNull(tls, "tls");
       return this;
     }
 

@@ -3,7 +3,9 @@ package dev.switchboard.rpc;
 import static java.util.Objects.requireNonNull;
 
 import dev.switchboard.rpc.internal.HostAddresses;
+import dev.switchboard.rpc.internal.ClientIdentityInterceptor;
 import dev.switchboard.rpc.internal.ServiceBinding;
+import dev.switchboard.rpc.internal.TlsMaterial;
 import dev.switchboard.rpc.registry.ExportedService;
 import dev.switchboard.rpc.registry.Names;
 import dev.switchboard.rpc.registry.ProviderInstance;
@@ -78,6 +80,7 @@ public final class RpcServer implements AutoCloseable {
   private final AtomicReference<State> state = new AtomicReference<>(State.NEW);
   private final HealthStatusManager health = new HealthStatusManager();
   private Server server;
+  private TlsMaterial tls;
   private Registry registry;
   private Registration registration;
   private Thread shutdownHook;
@@ -104,9 +107,24 @@ public final class RpcServer implements AutoCloseable {
     if (!state.compareAndSet(State.NEW, State.STARTED)) {
       throw new IllegalStateException("RpcServer already " + state.get());
     }
-    NettyServerBuilder netty = NettyServerBuilder
-        .forAddress(new InetSocketAddress(config.bindAddress, config.port))
-        .addService(health.getHealthService())
+    InetSocketAddress address = new InetSocketAddress(config.bindAddress, config.port);
+    NettyServerBuilder netty;
+    if (config.tls != null) {
+      tls = new TlsMaterial();
+      try {
+        netty = NettyServerBuilder.forAddress(address, tls.server(config.tls));
+      } catch (RuntimeException e) {
+        tls.close();
+        state.set(State.CLOSED);
+        throw e;
+      }
+      if (!config.tls.allowedClients().isEmpty()) {
+        netty.intercept(new ClientIdentityInterceptor(config.tls.allowedClients()));
+      }
+    } else {
+      netty = NettyServerBuilder.forAddress(address);
+    }
+    netty.addService(health.getHealthService())
         .addService(ProtoReflectionServiceV1.newInstance());
     for (ServiceBinding binding : bindings) {
       netty.addService(binding.definition());
@@ -115,6 +133,7 @@ public final class RpcServer implements AutoCloseable {
       server = netty.build().start();
     } catch (IOException e) {
       state.set(State.CLOSED);
+      closeTls();
       throw new UncheckedIOException("cannot bind " + config.bindAddress + ":" + config.port, e);
     }
     for (ServiceBinding binding : bindings) {
@@ -192,6 +211,7 @@ public final class RpcServer implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+    closeTls();
   }
 
   /** Returns the port the server listens on (the bound one when built with port 0). */
@@ -271,7 +291,14 @@ public final class RpcServer implements AutoCloseable {
     if (registry != null && config.registry == null) {
       registry.close();
     }
+    closeTls();
     logger.info("Stopped serving {}", serviceNames());
+  }
+
+  private void closeTls() {
+    if (tls != null) {
+      tls.close();
+    }
   }
 
   /**
@@ -322,8 +349,19 @@ public final class RpcServer implements AutoCloseable {
     private Integer weight;
     private String zone;
     private Duration registrationTimeout = Duration.ofSeconds(5);
+    private ServerTls tls;
 
     private Builder() {}
+
+    /**
+     * Serves over TLS (optionally mutual) with {@code tls}; plaintext by default. The
+     * certificate files are re-read every {@link ServerTls#refresh()}, so rotation needs no
+     * restart.
+     */
+    public Builder tls(ServerTls tls) {
+      this.tls = java.util.Objects.requireNonNull(tls, "tls");
+      return this;
+    }
 
     /**
      * Sets the weight published for every service of this server, overriding
@@ -491,6 +529,7 @@ public final class RpcServer implements AutoCloseable {
       copy.clock = clock;
       copy.ticker = ticker;
       copy.registrationTimeout = registrationTimeout;
+      copy.tls = tls;
       return new RpcServer(copy, List.copyOf(bindings));
     }
 

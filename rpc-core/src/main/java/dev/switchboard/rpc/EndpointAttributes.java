@@ -40,6 +40,9 @@ public final class EndpointAttributes {
   public static final Attributes.Key<String> INSTANCE_ID =
       Attributes.Key.create("switchboard.instanceId");
 
+  /** Whether the instance serves over TLS (published by the provider). */
+  public static final Attributes.Key<Boolean> TLS = Attributes.Key.create("switchboard.tls");
+
   private EndpointAttributes() {}
 
   /** Returns the weight in {@code attributes}, or {@link ServiceWeights#DEFAULT} when absent. */

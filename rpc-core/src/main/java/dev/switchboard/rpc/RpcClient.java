@@ -196,6 +196,7 @@ public final class RpcClient implements AutoCloseable {
           : NettyChannelBuilder.forTarget(target, tlsMaterial.channel(tls, k.service()));
       return builder
           .setNameResolverArg(RegistryNameResolverProvider.REGISTRY, registry)
+          .setNameResolverArg(RegistryNameResolverProvider.CHANNEL_TLS, tls != null)
           .defaultServiceConfig(k.serviceConfig())
           .enableRetry()
           .build();

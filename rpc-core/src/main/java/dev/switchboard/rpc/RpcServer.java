@@ -172,7 +172,7 @@ public final class RpcServer implements AutoCloseable {
     }
     registration = registry.register(new ProviderInstance(
         ProviderInstance.newInstanceId(host, port), config.application, host, port,
-        InstanceState.SERVING, config.clock.instant(), exported));
+        InstanceState.SERVING, config.clock.instant(), exported, config.tls != null));
     try {
       if (!registration.awaitRegistered(config.registrationTimeout)) {
         logger.warn("Not registered in {} after {}: serving anyway; registration continues in"

@@ -136,10 +136,27 @@ class TlsEndToEndTest {
   }
 
   @Test
-  void aPlaintextClientCannotCallATlsServer() {
+  void aPlaintextClientOfATlsServerFailsNamingTheInstanceAndTheReason() {
     serve("genuine", serverTls(greeterCert));
 
-    assertRefused(greeter(null), Status.Code.UNAVAILABLE);
+    assertThatThrownBy(() -> call(greeter(null)))
+        .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
+          assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE);
+          assertThat(e.getStatus().getDescription()).contains("127.0.0.1:")
+              .contains("serves TLS and this channel is plaintext");
+        });
+  }
+
+  @Test
+  void aTlsClientOfAPlaintextServerFailsNamingTheInstanceAndTheReason() {
+    serve("plain", null);
+
+    assertThatThrownBy(() -> call(greeter(clientTls().build())))
+        .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
+          assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE);
+          assertThat(e.getStatus().getDescription())
+              .contains("serves plaintext and this channel speaks TLS");
+        });
   }
 
   @Test

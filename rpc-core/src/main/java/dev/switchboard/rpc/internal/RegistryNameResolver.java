@@ -76,6 +76,8 @@ public final class RegistryNameResolver extends NameResolver {
   private final Registry registry;
   private final boolean ownsRegistry;
   private final SynchronizationContext syncContext;
+  private final Boolean channelTls; // null when the channel did not say
+  private final java.util.Set<String> warnedMismatch = new java.util.HashSet<>();
   private final HostLookup dns;
   private final Executor lookups;
   private final ExecutorService ownLookups; // null when the channel lends its offload executor
@@ -105,6 +107,8 @@ public final class RegistryNameResolver extends NameResolver {
     this.registry = registry;
     this.ownsRegistry = ownsRegistry;
     this.syncContext = args.getSynchronizationContext();
+    this.channelTls = args.getArg(dev.switchboard.rpc.resolver.RegistryNameResolverProvider
+        .CHANNEL_TLS);
     this.dns = dns;
     Executor offload = args.getOffloadExecutor();
     if (offload != null) {
@@ -245,8 +249,15 @@ public final class RegistryNameResolver extends NameResolver {
     List<EquivalentAddressGroup> groups = new ArrayList<>(instances.size());
     Map<String, InetSocketAddress> byInstance = new HashMap<>();
     List<String> skipped = new ArrayList<>();
+    List<String> mismatched = new ArrayList<>();
     for (ServiceInstance instance : instances) {
       if (instance.state() != InstanceState.SERVING) {
+        continue;
+      }
+      if (channelTls != null && instance.tls() != channelTls) {
+        mismatched.add(instance.instanceId() + " at " + instance.host() + ":" + instance.port()
+            + (instance.tls() ? " serves TLS and this channel is plaintext (configure"
+                + " RpcClient.Builder.tls)" : " serves plaintext and this channel speaks TLS"));
         continue;
       }
       InetAddress resolved = addresses.get(instance.host());
@@ -264,6 +275,21 @@ public final class RegistryNameResolver extends NameResolver {
       }
       groups.add(new EquivalentAddressGroup(address, attributes(instance)));
       byInstance.put(instance.instanceId(), address);
+    }
+    for (String mismatch : mismatched) {
+      if (warnedMismatch.add(mismatch)) {
+        logger.warn("Leaving out instance {} of {}", mismatch, target.service());
+      }
+    }
+    if (groups.isEmpty() && !mismatched.isEmpty() && skipped.isEmpty()) {
+      published = List.of();
+      publishedByInstance = Map.of();
+      listener.onResult2(ResolutionResult.newBuilder()
+          .setAddressesOrError(StatusOr.fromStatus(Status.UNAVAILABLE.withDescription(
+              "no instance of " + target.service() + " speaks this channel's transport: instance "
+                  + String.join("; instance ", mismatched))))
+          .build());
+      return;
     }
     if (!skipped.isEmpty()) {
       if (groups.isEmpty() && published != null && !published.isEmpty()) {
@@ -294,6 +320,7 @@ public final class RegistryNameResolver extends NameResolver {
         .set(EndpointAttributes.METADATA, instance.metadata())
         .set(EndpointAttributes.STARTED_AT, instance.startedAt())
         .set(EndpointAttributes.INSTANCE_ID, instance.instanceId())
+        .set(EndpointAttributes.TLS, instance.tls())
         .build();
   }
 

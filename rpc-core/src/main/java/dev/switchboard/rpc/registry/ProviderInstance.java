@@ -23,10 +23,11 @@ import java.util.Set;
  * @param state whether the instance accepts new calls
  * @param startedAt when the instance started serving (kept to the millisecond)
  * @param services the services exposed, at least one, names unique
+ * @param tls whether the instance serves over TLS (consumers need TLS to reach it)
  */
 public record ProviderInstance(
     String instanceId, String application, String host, int port, InstanceState state,
-    Instant startedAt, List<ExportedService> services) {
+    Instant startedAt, List<ExportedService> services, boolean tls) {
 
   private static final char[] BASE32 = "abcdefghijklmnopqrstuvwxyz234567".toCharArray();
   private static final SecureRandom RANDOM = new SecureRandom();
@@ -62,6 +63,12 @@ public record ProviderInstance(
     }
   }
 
+  /** A plaintext instance. */
+  public ProviderInstance(String instanceId, String application, String host, int port,
+      InstanceState state, Instant startedAt, List<ExportedService> services) {
+    this(instanceId, application, host, port, state, startedAt, services, false);
+  }
+
   /**
    * Returns a new id of the form {@code host-port-xxxxxxxx} with 8 random base-32 characters, so
    * that a restarted process never collides with the lingering registration of its predecessor.
@@ -90,7 +97,8 @@ public record ProviderInstance(
 
   /** Returns a copy in {@code newState}. */
   public ProviderInstance withState(InstanceState newState) {
-    return new ProviderInstance(instanceId, application, host, port, newState, startedAt, services);
+    return new ProviderInstance(instanceId, application, host, port, newState, startedAt, services,
+        tls);
   }
 
   /** Returns a copy whose services all have {@code weight}. */
@@ -99,7 +107,8 @@ public record ProviderInstance(
     for (ExportedService service : services) {
       reweighted.add(service.withWeight(weight));
     }
-    return new ProviderInstance(instanceId, application, host, port, state, startedAt, reweighted);
+    return new ProviderInstance(instanceId, application, host, port, state, startedAt, reweighted,
+        tls);
   }
 
   /** Returns the view of this instance that consumers of {@code service} see, or {@code null}. */
@@ -108,7 +117,7 @@ public record ProviderInstance(
       if (exported.name().equals(service)) {
         return new ServiceInstance(instanceId, exported.name(), host, port, exported.weight(),
             exported.zone(), exported.version(), exported.group(), state, startedAt,
-            exported.metadata());
+            exported.metadata(), tls);
       }
     }
     return null;

@@ -23,11 +23,20 @@ import java.util.Map;
  * @param state whether the instance accepts new calls
  * @param startedAt when the instance started serving
  * @param metadata free-form metadata
+ * @param tls whether the instance serves over TLS
  */
 public record ServiceInstance(
     String instanceId, String service, String host, int port, int weight, String zone,
     String version, String group, InstanceState state, Instant startedAt,
-    Map<String, String> metadata) {
+    Map<String, String> metadata, boolean tls) {
+
+  /** A plaintext instance. */
+  public ServiceInstance(String instanceId, String service, String host, int port, int weight,
+      String zone, String version, String group, InstanceState state, Instant startedAt,
+      Map<String, String> metadata) {
+    this(instanceId, service, host, port, weight, zone, version, group, state, startedAt,
+        metadata, false);
+  }
 
   /** Validates every component. */
   public ServiceInstance {

@@ -42,6 +42,14 @@ public abstract class RegistryNameResolverProvider extends NameResolverProvider 
   public static final NameResolver.Args.Key<Registry> REGISTRY =
       NameResolver.Args.Key.create("switchboard.registry");
 
+  /**
+   * Whether the channel speaks TLS, for channels that know (set by {@code RpcClient}): instances
+   * that published the other mode are left out, and a service with none left fails
+   * {@code UNAVAILABLE} naming them and the reason instead of failing handshakes.
+   */
+  public static final NameResolver.Args.Key<Boolean> CHANNEL_TLS =
+      NameResolver.Args.Key.create("switchboard.channelTls");
+
   private final RegistryProvider registryProvider;
 
   /** Creates a resolver provider for the scheme of {@code registryProvider}. */

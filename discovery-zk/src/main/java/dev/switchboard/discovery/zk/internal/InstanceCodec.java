@@ -29,7 +29,7 @@ import org.slf4j.LoggerFactory;
  *
  * <pre>{@code
  * {"schema":1,"app":"greeter","instanceId":"10.0.0.7-50051-k7f3q9x2","host":"10.0.0.7",
- *  "port":50051,"state":"SERVING","startedAtMs":1764150000000,
+ *  "port":50051,"state":"SERVING","startedAtMs":1764150000000,"tls":true,
  *  "services":[{"name":"helloworld.Greeter","weight":100,"zone":"az-1","version":"1.0",
  *               "group":"","metadata":{"canary":"false"}}]}
  * }</pre>
@@ -71,6 +71,9 @@ public final class InstanceCodec {
     root.put("port", instance.port());
     root.put("state", instance.state().name());
     root.put("startedAtMs", instance.startedAt().toEpochMilli());
+    if (instance.tls()) {
+      root.put("tls", true); // written only when set: readers that predate it skip it
+    }
     ArrayNode services = root.putArray("services");
     for (ExportedService service : instance.services()) {
       ObjectNode node = services.addObject();
@@ -168,8 +171,12 @@ public final class InstanceCodec {
     }
     String instanceId = text(root, "instanceId");
     Instant startedAt = startedAt(longValue(root, "startedAtMs"), now, instanceId, warnings);
+    JsonNode tls = root.get("tls");
+    if (tls != null && !tls.isBoolean()) {
+      throw new InvalidPayloadException("'tls' is not true or false");
+    }
     return new ProviderInstance(instanceId, text(root, "app"), text(root, "host"),
-        integer(root, "port"), state, startedAt, services);
+        integer(root, "port"), state, startedAt, services, tls != null && tls.booleanValue());
   }
 
   private static Instant startedAt(long millis, Instant now, String instanceId,

@@ -25,6 +25,24 @@ class InstanceCodecTest {
   }
 
   @Test
+  void theTlsFlagRoundTripsAndIsWrittenOnlyWhenSet() throws Exception {
+    ProviderInstance tls = new ProviderInstance(INSTANCE.instanceId(), INSTANCE.application(),
+        INSTANCE.host(), INSTANCE.port(), INSTANCE.state(), INSTANCE.startedAt(),
+        INSTANCE.services(), true);
+
+    assertThat(InstanceCodec.decode(InstanceCodec.encode(tls))).isEqualTo(tls);
+    assertThat(new String(InstanceCodec.encode(tls), StandardCharsets.UTF_8))
+        .contains("\"tls\":true");
+    assertThat(new String(InstanceCodec.encode(INSTANCE), StandardCharsets.UTF_8))
+        .doesNotContain("tls"); // a plaintext instance's payload is what older readers knew
+    String hostile = new String(InstanceCodec.encode(INSTANCE), StandardCharsets.UTF_8)
+        .replace("\"schema\":1,", "\"schema\":1,\"tls\":\"yes\",");
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+        () -> InstanceCodec.decode(hostile.getBytes(StandardCharsets.UTF_8)))
+        .hasMessageContaining("'tls' is not true or false");
+  }
+
+  @Test
   void unknownFieldsAreIgnoredForForwardCompatibility() throws Exception {
     String json = new String(InstanceCodec.encode(INSTANCE), StandardCharsets.UTF_8)
         .replace("\"schema\":1,", "\"schema\":1,\"futureField\":{\"x\":[1,2]},");

@@ -301,6 +301,34 @@ class CallPoliciesEndToEndTest {
   }
 
   @Test
+  void aCachedResponseGoesOnlyToTheCallerItWasAnsweredFor() {
+    DelayedGreeter[] greeters = start(1);
+    ReferenceConfig config = ReferenceConfig.builder().deadline(Duration.ofSeconds(5))
+        .method("SayHello", MethodPolicy.builder().cacheable(true).build()).build();
+    GreeterGrpc.GreeterBlockingStub greeter = client.stub(GreeterGrpc::newBlockingStub, config);
+    GreeterGrpc.GreeterBlockingStub alice = as(greeter, "Bearer alice");
+    GreeterGrpc.GreeterBlockingStub bob = as(greeter, "Bearer bob");
+    HelloReply forAlice = alice.sayHello(WORLD);
+    greeters[0].failWith(Status.UNAVAILABLE.withDescription("down"));
+
+    assertThat(alice.sayHello(WORLD)).isEqualTo(forAlice);
+    // The same request from another caller (authorization differs) finds nothing cached.
+    assertThatThrownBy(() -> bob.sayHello(WORLD))
+        .isInstanceOfSatisfying(StatusRuntimeException.class,
+            e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE));
+    assertThatThrownBy(() -> greeter.sayHello(WORLD)) // nor one without any
+        .isInstanceOf(StatusRuntimeException.class);
+  }
+
+  private static GreeterGrpc.GreeterBlockingStub as(GreeterGrpc.GreeterBlockingStub stub,
+      String authorization) {
+    Metadata headers = new Metadata();
+    headers.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER),
+        authorization);
+    return stub.withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers));
+  }
+
+  @Test
   void otherFailuresAreNotHidden() {
     DelayedGreeter[] greeters = start(1);
     ReferenceConfig config = ReferenceConfig.builder().deadline(Duration.ofSeconds(5))

@@ -96,7 +96,8 @@ public final class RpcClient implements AutoCloseable {
         .maximumSize(builder.responseCacheSize)
         .expireAfterWrite(builder.responseCacheTtl)
         .build();
-    this.fallbacks = new FallbackInterceptor.Shared(responseCache, fallbackStats);
+    this.fallbacks = new FallbackInterceptor.Shared(responseCache, fallbackStats,
+        builder.identityHeaders);
   }
 
   /** Returns a new builder. */
@@ -318,6 +319,8 @@ public final class RpcClient implements AutoCloseable {
     private BalancerSettings defaultBalancer = BalancerSettings.named(DEFAULT_BALANCER);
     private LongSupplier nanoClock = System::nanoTime;
     private ClientTls tls;
+    private List<io.grpc.Metadata.Key<String>> identityHeaders =
+        List.of(FallbackInterceptor.AUTHORIZATION);
     private Duration defaultDeadline;
     private Duration shutdownGrace = Duration.ofSeconds(5);
     private long responseCacheSize = 10_000;
@@ -338,6 +341,26 @@ public final class RpcClient implements AutoCloseable {
       this.responseCacheSize = maxEntries;
       this.responseCacheTtl = Durations.checkPositive(requireNonNull(ttl, "ttl"),
           "responseCache ttl");
+      return this;
+    }
+
+    /**
+     * Sets the request headers that carry who is calling ({@code authorization} by default):
+     * their values are part of the response cache's key, so that a cached answer goes only to a
+     * call from the same caller (the call's {@code CallCredentials} are part of it too).
+     */
+    public Builder responseCacheIdentityHeaders(String... headers) {
+      List<io.grpc.Metadata.Key<String>> keys = new ArrayList<>();
+      for (String header : headers) {
+        try {
+          keys.add(io.grpc.Metadata.Key.of(requireNonNull(header, "header"),
+              io.grpc.Metadata.ASCII_STRING_MARSHALLER));
+        } catch (IllegalArgumentException e) {
+          throw new IllegalArgumentException("response cache identity header '" + header
+              + "' is not a valid ASCII metadata key (" + e.getMessage() + ")", e);
+        }
+      }
+      this.identityHeaders = List.copyOf(keys);
       return this;
     }
 

@@ -18,6 +18,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * The outermost interceptor: answers a unary or server-streaming call that failed with one of its
@@ -33,6 +34,7 @@ public final class FallbackInterceptor implements ClientInterceptor {
   private final Channel fallbackObject; // null if none
   private final Cache<CacheKey, Object> cache;
   private final FallbackStats stats;
+  private final List<Metadata.Key<String>> identityHeaders;
 
   /**
    * What every fallback of one client shares: the cache of last good responses and the counts.
@@ -40,7 +42,21 @@ public final class FallbackInterceptor implements ClientInterceptor {
    * @param cache the last good response per request
    * @param stats the fallback counts and their rate-limited log
    */
-  public record Shared(Cache<CacheKey, Object> cache, FallbackStats stats) {}
+  public record Shared(Cache<CacheKey, Object> cache, FallbackStats stats,
+      List<Metadata.Key<String>> identityHeaders) {
+    public Shared {
+      identityHeaders = List.copyOf(identityHeaders);
+    }
+
+    /** Shares {@code cache} and {@code stats}, keying responses by the {@code authorization} header. */
+    public Shared(Cache<CacheKey, Object> cache, FallbackStats stats) {
+      this(cache, stats, List.of(AUTHORIZATION));
+    }
+  }
+
+  /** The header identity usually travels in; part of every cache key by default. */
+  public static final Metadata.Key<String> AUTHORIZATION =
+      Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
 
   /** Answers by {@code policies}, with {@code fallbackObject} (null for none) and {@code shared}. */
   public FallbackInterceptor(MethodPolicies policies, Channel fallbackObject, Shared shared) {
@@ -48,6 +64,7 @@ public final class FallbackInterceptor implements ClientInterceptor {
     this.fallbackObject = fallbackObject;
     this.cache = shared.cache();
     this.stats = shared.stats();
+    this.identityHeaders = shared.identityHeaders();
   }
 
   @Override
@@ -62,18 +79,40 @@ public final class FallbackInterceptor implements ClientInterceptor {
     return new FallbackCall<>(method, options, next.newCall(method, options), policy);
   }
 
-  /** A request's identity in the response cache: its method and its serialized bytes. */
-  public record CacheKey(String method, byte[] request) {
+  /**
+   * A request's identity in the response cache: its method, its serialized bytes, the values of
+   * the identity headers it was sent with, and its call credentials (compared by identity; they
+   * add their headers below this interceptor), so one caller's answer never goes to another.
+   */
+  public record CacheKey(String method, byte[] request, List<String> identity,
+      Object credentials) {
     @Override
     public boolean equals(Object other) {
       return other instanceof CacheKey that && method.equals(that.method)
-          && Arrays.equals(request, that.request);
+          && Arrays.equals(request, that.request) && identity.equals(that.identity)
+          && credentials == that.credentials; // call credentials by identity: one caller's
     }
 
     @Override
     public int hashCode() {
-      return 31 * method.hashCode() + Arrays.hashCode(request);
+      return ((31 * method.hashCode() + Arrays.hashCode(request)) * 31 + identity.hashCode()) * 31
+          + System.identityHashCode(credentials);
     }
+
+    @Override
+    public String toString() {
+      return "CacheKey{" + method + ", " + request.length + " bytes, " + identity.size()
+          + " identity headers}"; // never the header values
+    }
+  }
+
+  private List<String> identityOf(Metadata headers) {
+    List<String> values = new java.util.ArrayList<>(identityHeaders.size());
+    for (Metadata.Key<String> header : identityHeaders) {
+      String value = headers.get(header);
+      values.add(value == null ? "" : value);
+    }
+    return List.copyOf(values);
   }
 
   private final class FallbackCall<Q, R> extends ClientCall<Q, R> {
@@ -83,6 +122,7 @@ public final class FallbackInterceptor implements ClientInterceptor {
     private final MethodPolicy policy;
     private Listener<R> listener;
     private Metadata requestHeaders;
+    private List<String> identity = List.of();
     private Q request; // guarded by this
     private int requested;
     private Runnable waitingForRequest; // guarded by this: a fallback that needs the request
@@ -101,6 +141,9 @@ public final class FallbackInterceptor implements ClientInterceptor {
       if (fallbackObject != null) {
         requestHeaders = new Metadata();
         requestHeaders.merge(headers);
+      }
+      if (policy.cacheable()) {
+        identity = identityOf(headers);
       }
       delegate.start(new Watching(responseListener), headers);
     }
@@ -160,10 +203,12 @@ public final class FallbackInterceptor implements ClientInterceptor {
 
     private CacheKey cacheKey() {
       if (request instanceof MessageLite message) {
-        return new CacheKey(method.getFullMethodName(), message.toByteArray());
+        return new CacheKey(method.getFullMethodName(), message.toByteArray(), identity,
+            options.getCredentials());
       }
       try (InputStream stream = method.getRequestMarshaller().stream(request)) {
-        return new CacheKey(method.getFullMethodName(), stream.readAllBytes());
+        return new CacheKey(method.getFullMethodName(), stream.readAllBytes(), identity,
+            options.getCredentials());
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }

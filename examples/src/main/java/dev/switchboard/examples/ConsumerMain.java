@@ -1,7 +1,9 @@
 package dev.switchboard.examples;
 
 import dev.switchboard.examples.quickstart.GreetingConsumer;
+import dev.switchboard.examples.tls.DemoTls;
 import dev.switchboard.rpc.RpcClient;
+import java.nio.file.Path;
 import java.util.Map;
 import java.util.Set;
 
@@ -17,11 +19,16 @@ import java.util.Set;
 public final class ConsumerMain {
   private ConsumerMain() {}
 
-  public static void main(String[] argv) {
-    Args args = Args.parse(argv, Set.of("zk", "calls"));
+  public static void main(String[] argv) throws java.io.IOException {
+    Args args = Args.parse(argv, Set.of("zk", "calls", "tls-dir"));
     int calls = args.getInt("calls", 600, 1, 10_000_000);
-    try (RpcClient client =
-        RpcClient.builder().registry("zk://" + args.get("zk", "127.0.0.1:2181")).build()) {
+    RpcClient.Builder builder = RpcClient.builder()
+        .registry("zk://" + args.get("zk", "127.0.0.1:2181"));
+    String tlsDir = args.get("tls-dir", null);
+    if (tlsDir != null) {
+      builder.tls(DemoTls.in(Path.of(tlsDir)).clientTls("helloworld.Greeter"));
+    }
+    try (RpcClient client = builder.build()) {
       Map<String, Integer> servedBy = client.inject(new GreetingConsumer()).greet(calls);
       servedBy.forEach((provider, count) ->
           System.out.printf("%-16s %7d calls (%.1f%%)%n", provider, count, 100.0 * count / calls));

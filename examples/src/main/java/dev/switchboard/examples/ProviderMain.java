@@ -1,7 +1,9 @@
 package dev.switchboard.examples;
 
 import dev.switchboard.examples.quickstart.QuickStartGreeter;
+import dev.switchboard.examples.tls.DemoTls;
 import dev.switchboard.rpc.RpcServer;
+import java.nio.file.Path;
 import java.util.Set;
 
 /**
@@ -17,17 +19,20 @@ public final class ProviderMain {
   private ProviderMain() {}
 
   public static void main(String[] argv) throws Exception {
-    Args args = Args.parse(argv, Set.of("zk", "name", "weight", "port", "host"));
+    Args args = Args.parse(argv, Set.of("zk", "name", "weight", "port", "host", "tls-dir"));
     String name = args.get("name", "provider");
-    RpcServer server = RpcServer.builder()
+    RpcServer.Builder builder = RpcServer.builder()
         .application("greeter")
         .registry("zk://" + args.get("zk", "127.0.0.1:2181"))
         .bindAddress(args.get("host", "127.0.0.1"))
         .port(args.getInt("port", 0, 0, 65_535))
         .weight(args.getInt("weight", 100, 1, 10_000))
-        .addService(new QuickStartGreeter(name))
-        .build()
-        .start();
+        .addService(new QuickStartGreeter(name));
+    String tlsDir = args.get("tls-dir", null);
+    if (tlsDir != null) {
+      builder.tls(DemoTls.in(Path.of(tlsDir)).serverTls());
+    }
+    RpcServer server = builder.build().start();
     System.out.printf("%s serving on port %d; registered as %s. Ctrl-C to stop.%n", name,
         server.port(), server.instance().instanceId());
     server.awaitTermination();

@@ -2,9 +2,11 @@ package dev.switchboard.examples.quickstart;
 
 import dev.switchboard.examples.Args;
 import dev.switchboard.examples.EmbeddedZooKeeper;
+import dev.switchboard.examples.tls.DemoTls;
 import dev.switchboard.rpc.RpcClient;
 import dev.switchboard.rpc.RpcServer;
 import java.io.PrintStream;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -19,7 +21,12 @@ import java.util.Set;
  *
  * <pre>
  * java -jar examples/target/switchboard-examples.jar [--zk host:port] [--calls 600]
+ *     [--tls-dir DIR]
  * </pre>
+ *
+ * <p>With {@code --tls-dir}, every call is mutual TLS: demo certificates are made in DIR (or
+ * reused), the providers require the consumer's certificate and allow only its identity, and the
+ * consumer requires the providers' identity ({@link DemoTls}).
  */
 public final class QuickStart {
   private static final int[] WEIGHTS = {1, 2, 3};
@@ -29,23 +36,32 @@ public final class QuickStart {
   public static void main(String[] argv) throws Exception {
     Args args;
     try {
-      args = Args.parse(argv, Set.of("zk", "calls"));
+      args = Args.parse(argv, Set.of("zk", "calls", "tls-dir"));
       args.getInt("calls", 600, 1, 1_000_000);
     } catch (IllegalArgumentException e) {
       System.err.println("error: " + e.getMessage());
       System.err.println("usage: java -jar switchboard-examples.jar [--zk host:port]"
-          + " [--calls N]");
+          + " [--calls N] [--tls-dir DIR]");
       throw e;
     }
-    run(args.get("zk", null), args.getInt("calls", 600, 1, 1_000_000), System.out);
+    String tlsDir = args.get("tls-dir", null);
+    run(args.get("zk", null), args.getInt("calls", 600, 1, 1_000_000),
+        tlsDir == null ? null : DemoTls.in(Path.of(tlsDir)), System.out);
+  }
+
+  /** Runs the quick start over plaintext; see {@link #run(String, int, DemoTls, PrintStream)}. */
+  public static Map<String, Integer> run(String zk, int calls, PrintStream out) throws Exception {
+    return run(zk, calls, null, out);
   }
 
   /**
    * Runs the quick start and returns how many calls each provider served.
    *
    * @param zk a ZooKeeper {@code host:port}, or {@code null} for an embedded one
+   * @param tls the demo certificates for mutual TLS, or {@code null} for plaintext
    */
-  public static Map<String, Integer> run(String zk, int calls, PrintStream out) throws Exception {
+  public static Map<String, Integer> run(String zk, int calls, DemoTls tls, PrintStream out)
+      throws Exception {
     EmbeddedZooKeeper embedded = null;
     List<RpcServer> providers = new ArrayList<>();
     try {
@@ -63,21 +79,30 @@ public final class QuickStart {
 
       for (int i = 0; i < WEIGHTS.length; i++) {
         String name = "provider-" + (i + 1);
-        RpcServer server = RpcServer.builder()
+        RpcServer.Builder builder = RpcServer.builder()
             .application("greeter")
             .registry(registry)
             .bindAddress("127.0.0.1")
             .weight(WEIGHTS[i])
             .drainPeriod(Duration.ofMillis(500))
-            .addService(new QuickStartGreeter(name))
-            .build()
-            .start();
+            .addService(new QuickStartGreeter(name));
+        if (tls != null) {
+          builder.tls(tls.serverTls());
+        }
+        RpcServer server = builder.build().start();
         providers.add(server);
-        out.printf("Started %s on 127.0.0.1:%d with weight %d, registered in ZooKeeper%n",
-            name, server.port(), WEIGHTS[i]);
+        out.printf("Started %s on 127.0.0.1:%d with weight %d, registered in ZooKeeper%s%n",
+            name, server.port(), WEIGHTS[i],
+            tls == null ? "" : " (mutual TLS as " + DemoTls.GREETER + ")");
       }
 
-      try (RpcClient client = RpcClient.builder().registry(registry).build()) {
+      RpcClient.Builder clientBuilder = RpcClient.builder().registry(registry);
+      if (tls != null) {
+        clientBuilder.tls(tls.clientTls("helloworld.Greeter"));
+        out.println("The consumer presents " + DemoTls.CONSUMER + " and accepts only "
+            + DemoTls.GREETER + " for helloworld.Greeter");
+      }
+      try (RpcClient client = clientBuilder.build()) {
         GreetingConsumer consumer = client.inject(new GreetingConsumer());
         awaitDiscovery(consumer);
         out.printf("%nThe consumer discovered the providers in ZooKeeper; sending %d calls...%n%n",

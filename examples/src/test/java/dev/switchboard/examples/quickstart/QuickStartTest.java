@@ -27,4 +27,20 @@ class QuickStartTest {
     assertThat(output).contains("Started an embedded ZooKeeper", "provider-3",
         "Shut down cleanly.");
   }
+
+  @Test
+  void splitsCallsOneTwoThreeOverMutualTls(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+      throws Exception {
+    ByteArrayOutputStream captured = new ByteArrayOutputStream();
+
+    Map<String, Integer> servedBy = QuickStart.run(null, 600,
+        dev.switchboard.examples.tls.DemoTls.in(dir),
+        new PrintStream(captured, true, StandardCharsets.UTF_8));
+
+    assertThat(servedBy.get("provider-1")).isBetween(90, 110);
+    assertThat(servedBy.get("provider-3")).isBetween(290, 310);
+    assertThat(captured.toString(StandardCharsets.UTF_8))
+        .contains("mutual TLS as spiffe://switchboard.demo/greeter");
+    assertThat(dir.resolve("ca.pem")).exists();
+  }
 }

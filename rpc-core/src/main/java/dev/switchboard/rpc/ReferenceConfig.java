@@ -32,6 +32,7 @@ public final class ReferenceConfig {
   private final Object fallback;
   private final Class<?> fallbackType;
   private final RetryBudget retryBudget;
+  private final ClientTls tls;
 
   private ReferenceConfig(Builder builder) {
     this.service = builder.service;
@@ -44,6 +45,7 @@ public final class ReferenceConfig {
     this.fallback = builder.fallback;
     this.fallbackType = builder.fallbackType;
     this.retryBudget = builder.retryBudget;
+    this.tls = builder.tls;
   }
 
   /** Returns a config that sets nothing: every value comes from the client or the stub. */
@@ -218,6 +220,11 @@ public final class ReferenceConfig {
     return Optional.ofNullable(fallbackType);
   }
 
+  /** Returns the reference's own TLS settings, if they override the client's. */
+  public Optional<ClientTls> tls() {
+    return Optional.ofNullable(tls);
+  }
+
   /** Returns the retry budget of the reference's channel. */
   public RetryBudget retryBudget() {
     return retryBudget;
@@ -235,6 +242,7 @@ public final class ReferenceConfig {
     builder.methods.putAll(methods);
     builder.fallback = fallback;
     builder.fallbackType = fallbackType;
+    builder.tls = tls;
     builder.retryBudget = retryBudget;
     return builder;
   }
@@ -247,13 +255,13 @@ public final class ReferenceConfig {
         && Objects.equals(outlierDetection, that.outlierDetection)
         && methodDefaults.equals(that.methodDefaults) && methods.equals(that.methods)
         && fallback == that.fallback && fallbackType == that.fallbackType
-        && retryBudget.equals(that.retryBudget);
+        && retryBudget.equals(that.retryBudget) && Objects.equals(tls, that.tls);
   }
 
   @Override
   public int hashCode() {
     return Objects.hash(service, balancer, deadline, hashField, outlierDetection, methodDefaults,
-        methods, System.identityHashCode(fallback), fallbackType, retryBudget);
+        methods, System.identityHashCode(fallback), fallbackType, retryBudget, tls);
   }
 
   @Override
@@ -262,7 +270,7 @@ public final class ReferenceConfig {
         + deadline + ", hashField=" + hashField + ", outlierDetection=" + outlierDetection
         + ", methodDefaults=" + methodDefaults + ", methods=" + methods + ", fallback="
         + (fallback != null ? fallback.getClass().getName() : fallbackType) + ", retryBudget="
-        + retryBudget + "}";
+        + retryBudget + ", tls=" + tls + "}";
   }
 
   /** Builds a {@link ReferenceConfig}; validates each value as it is set. Not thread-safe. */
@@ -277,8 +285,18 @@ public final class ReferenceConfig {
     private Object fallback;
     private Class<?> fallbackType;
     private RetryBudget retryBudget = RetryBudget.DEFAULT;
+    private ClientTls tls;
 
     private Builder() {}
+
+    /**
+     * Calls this reference's service over TLS with {@code tls}, whatever the client's default
+     * (its own trust, key pair and expected identities).
+     */
+    public Builder tls(ClientTls tls) {
+      this.tls = requireNonNull(tls, "tls");
+      return this;
+    }
 
     /** Sets the policy for every method that has none of its own. */
     public Builder methodDefaults(MethodPolicy policy) {

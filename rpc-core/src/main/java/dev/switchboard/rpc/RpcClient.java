@@ -86,7 +86,7 @@ public final class RpcClient implements AutoCloseable {
     this.shutdownGrace = builder.shutdownGrace;
     this.nanoClock = builder.nanoClock;
     this.tls = builder.tls;
-    this.tlsMaterial = builder.tls == null ? null : new TlsMaterial();
+    this.tlsMaterial = new TlsMaterial(); // idle (no thread) until a channel needs TLS
     this.fallbackStats = new FallbackStats(nanoClock);
     Cache<FallbackInterceptor.CacheKey, Object> responseCache = Caffeine.newBuilder()
         // Maintenance on the calling thread: handing it to a pool wakes a thread per write,
@@ -192,12 +192,13 @@ public final class RpcClient implements AutoCloseable {
     checkOpen();
     return channels.computeIfAbsent(key, k -> {
       String target = RegistryTarget.sharedRegistryTargetFor(registryUri, k.service());
-      NettyChannelBuilder builder = tls == null
+      ClientTls channelTls = k.tls() != null ? k.tls() : tls;
+      NettyChannelBuilder builder = channelTls == null
           ? NettyChannelBuilder.forTarget(target).usePlaintext()
-          : NettyChannelBuilder.forTarget(target, tlsMaterial.channel(tls, k.service()));
+          : NettyChannelBuilder.forTarget(target, tlsMaterial.channel(channelTls, k.service()));
       return builder
           .setNameResolverArg(RegistryNameResolverProvider.REGISTRY, registry)
-          .setNameResolverArg(RegistryNameResolverProvider.CHANNEL_TLS, tls != null)
+          .setNameResolverArg(RegistryNameResolverProvider.CHANNEL_TLS, channelTls != null)
           .defaultServiceConfig(k.serviceConfig())
           .enableRetry()
           .build();
@@ -286,9 +287,7 @@ public final class RpcClient implements AutoCloseable {
     for (InProcessFallback fallback : fallbackServers.values()) {
       fallback.close();
     }
-    if (tlsMaterial != null) {
-      tlsMaterial.close();
-    }
+    tlsMaterial.close();
     if (ownsRegistry) {
       registry.close();
     }

@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import dev.switchboard.rpc.BalancerSettings;
 import dev.switchboard.rpc.CallAttemptsAware;
+import dev.switchboard.rpc.ClientTls;
 import dev.switchboard.rpc.HashKeys;
 import dev.switchboard.rpc.MethodPolicy;
 import dev.switchboard.rpc.OutlierDetection;
@@ -74,10 +75,11 @@ public final class ReferenceCompiler {
    * @param outlierDetection gRPC outlier ejection, or {@code null}
    * @param methodConfig the service config {@code methodConfig} entries
    * @param retryBudget the channel's retry budget
+   * @param tls the reference's own TLS settings, or {@code null} for the client's
    */
   public record ChannelKey(String service, BalancerSettings balancer,
       OutlierDetection outlierDetection, List<Map<String, ?>> methodConfig,
-      RetryBudget retryBudget) {
+      RetryBudget retryBudget, ClientTls tls) {
 
     /** Returns the channel's service config: its balancer and method configs. */
     public Map<String, ?> serviceConfig() {
@@ -129,7 +131,8 @@ public final class ReferenceCompiler {
           + " use a Switchboard balancer (e.g. " + DEFAULT_BALANCER + ") or no retry policy");
     }
     ChannelKey key = new ChannelKey(service, balancer, config.outlierDetection().orElse(null),
-        policies.methodConfig(descriptor.getName()), config.retryBudget());
+        policies.methodConfig(descriptor.getName()), config.retryBudget(),
+        config.tls().orElse(null));
 
     // The chain, outermost first: fallback; policy (default deadline, budget deposit, attempts
     // record); hash key from the context; hash key from the request field.
@@ -147,7 +150,7 @@ public final class ReferenceCompiler {
   /** Returns the key of a plain channel to {@code service} with {@code balancer} and no policy. */
   public static ChannelKey plainChannel(String service, BalancerSettings balancer, String where) {
     checkBalancer(balancer, where);
-    return new ChannelKey(service, balancer, null, List.of(), RetryBudget.DEFAULT);
+    return new ChannelKey(service, balancer, null, List.of(), RetryBudget.DEFAULT, null);
   }
 
   /**

@@ -13,7 +13,8 @@ import java.util.Optional;
  * {@code spiffe://acme.prod/greeter}, or a DNS name) comes from this configuration and is checked
  * on every handshake, so an impostor on a reused address, even with a certificate from the same
  * CA, is refused (and the balancer sees a failed endpoint). A service without an expected
- * identity is only checked against the CAs. The files are re-read every {@link #refresh()}.
+ * identity is refused unless {@link Builder#acceptAnyIdentity()} accepts any certificate of the
+ * CAs for it. The files are checked for changes every {@link #refresh()}.
  *
  * <pre>{@code
  * RpcClient.builder().tls(ClientTls.builder()
@@ -30,6 +31,7 @@ public final class ClientTls {
   private final Path certificateChain;
   private final Path privateKey;
   private final Map<String, String> serverIdentities;
+  private final boolean acceptsAnyIdentity;
   private final Duration refresh;
 
   private ClientTls(Builder builder) {
@@ -37,6 +39,7 @@ public final class ClientTls {
     this.certificateChain = builder.certificateChain;
     this.privateKey = builder.privateKey;
     this.serverIdentities = Map.copyOf(builder.serverIdentities);
+    this.acceptsAnyIdentity = builder.acceptsAnyIdentity;
     this.refresh = builder.refresh;
   }
 
@@ -65,6 +68,14 @@ public final class ClientTls {
     return Optional.ofNullable(serverIdentities.get(service));
   }
 
+  /**
+   * Returns whether services without a configured identity accept any certificate the trusted
+   * CAs issued; false by default, when a channel to such a service is refused.
+   */
+  public boolean acceptsAnyIdentity() {
+    return acceptsAnyIdentity;
+  }
+
   /** Returns how often the files are re-read. */
   public Duration refresh() {
     return refresh;
@@ -75,20 +86,21 @@ public final class ClientTls {
     return other instanceof ClientTls that && trustedCa.equals(that.trustedCa)
         && java.util.Objects.equals(certificateChain, that.certificateChain)
         && java.util.Objects.equals(privateKey, that.privateKey)
-        && serverIdentities.equals(that.serverIdentities) && refresh.equals(that.refresh);
+        && serverIdentities.equals(that.serverIdentities) && refresh.equals(that.refresh)
+        && acceptsAnyIdentity == that.acceptsAnyIdentity;
   }
 
   @Override
   public int hashCode() {
     return java.util.Objects.hash(trustedCa, certificateChain, privateKey, serverIdentities,
-        refresh);
+        refresh, acceptsAnyIdentity);
   }
 
   @Override
   public String toString() {
     return "ClientTls{trustedCa=" + trustedCa + ", certificateChain=" + certificateChain
-        + ", privateKey=" + privateKey + ", serverIdentities=" + serverIdentities + ", refresh="
-        + refresh + "}";
+        + ", privateKey=" + privateKey + ", serverIdentities=" + serverIdentities
+        + ", acceptsAnyIdentity=" + acceptsAnyIdentity + ", refresh=" + refresh + "}";
   }
 
   /** Builds {@link ClientTls}; files are checked to exist when set. Not thread-safe. */
@@ -97,9 +109,21 @@ public final class ClientTls {
     private Path certificateChain;
     private Path privateKey;
     private final Map<String, String> serverIdentities = new LinkedHashMap<>();
+    private boolean acceptsAnyIdentity;
     private Duration refresh = Duration.ofMinutes(1);
 
     private Builder() {}
+
+    /**
+     * Lets services without a {@link #serverIdentity} accept any certificate the trusted CAs
+     * issued. Without it (the default) a TLS channel to such a service is refused when its stub
+     * is created: with a CA that issues certificates to other services too, an impostor holding
+     * one of theirs would be accepted.
+     */
+    public Builder acceptAnyIdentity() {
+      this.acceptsAnyIdentity = true;
+      return this;
+    }
 
     /** Trusts servers whose certificates the CAs in {@code caPem} issued (required). */
     public Builder trust(Path caPem) {

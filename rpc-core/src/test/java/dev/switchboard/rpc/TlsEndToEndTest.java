@@ -247,4 +247,38 @@ class TlsEndToEndTest {
     assertThat(call(secure)).isEqualTo("genuine");
     assertRefused(plaintext.stub(GreeterGrpc::newBlockingStub), Status.Code.UNAVAILABLE);
   }
+
+  @Test
+  void aServiceWithoutAConfiguredIdentityIsRefusedUnlessAnyIdentityIsAccepted() {
+    serve("genuine", serverTls(greeterCert));
+    RpcClient client = closer.register(RpcClient.builder().registry(registry)
+        .defaultBalancer("round_robin").shutdownGrace(Duration.ofMillis(200))
+        .tls(ClientTls.builder().trust(acme.caFile()).build()).build());
+
+    assertThatThrownBy(() -> client.stub(GreeterGrpc::newBlockingStub))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("no server identity is configured for it");
+    assertThat(call(greeter(ClientTls.builder().trust(acme.caFile()).acceptAnyIdentity()
+        .build()))).isEqualTo("genuine");
+  }
+
+  @Test
+  void aKeyThatDoesNotMatchItsCertificateIsNeverLoaded() throws Exception {
+    TestCertificates.Leaf other = acme.issue("other", GREETER);
+    java.security.cert.X509Certificate certificate;
+    try (var in = Files.newInputStream(greeterCert.certificate())) {
+      certificate = io.grpc.util.CertificateUtils.getX509Certificates(in)[0];
+    }
+    java.security.PrivateKey wrongKey;
+    try (var in = Files.newInputStream(other.privateKey())) {
+      wrongKey = io.grpc.util.CertificateUtils.getPrivateKey(in);
+    }
+
+    assertThatThrownBy(() -> dev.switchboard.rpc.internal.TlsMaterial.checkPair(certificate,
+        wrongKey)).hasMessageContaining("does not belong to the certificate");
+    assertThatThrownBy(() -> RpcServer.builder().bindAddress("127.0.0.1").shutdownHook(false)
+        .tls(ServerTls.builder().keyPair(greeterCert.certificate(), other.privateKey()).build())
+        .addService(new TestGreeter("mismatched")).build().start())
+        .hasMessageContaining("does not belong to the certificate");
+  }
 }

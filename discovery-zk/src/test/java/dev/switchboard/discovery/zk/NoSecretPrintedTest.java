@@ -125,8 +125,13 @@ class NoSecretPrintedTest {
   void redactionHidesUserInformationAndEveryParameterValue() {
     assertThat(RegistryUris.redact("zk://u:" + PASSWORD + "@h1:2181,h2:2181/root?a=1&b&c="
         + STORE_PASSWORD + "#frag"))
-        .isEqualTo("zk://***@h1:2181,h2:2181/root?a=***&b&c=***#***");
+        .isEqualTo("zk://***@h1:2181,h2:2181/root?a=***&***&c=***#***");
     assertThat(RegistryUris.redact("memory://name")).isEqualTo("memory://name");
+    // Passwords with unencoded '/', '?' or '#' stay hidden too.
+    for (String password : new String[] {"pa/ss", "pa?ss", "pa#ss", "p@ss/w?rd#x"}) {
+      String redacted = RegistryUris.redact("zk://alice:" + password + "@zk1:2181/root?x=1");
+      assertThat(redacted).as(password).isEqualTo("zk://***@zk1:2181/root?x=***");
+    }
     assertThat(RegistryUris.redact("not a uri ?" + PASSWORD + "=x")).doesNotContain("=x");
   }
 

@@ -106,13 +106,23 @@ public final class FallbackInterceptor implements ClientInterceptor {
     }
   }
 
+  /** Returns a SHA-256 of each identity header's value: the cache holds no bearer token. */
   private List<String> identityOf(Metadata headers) {
     List<String> values = new java.util.ArrayList<>(identityHeaders.size());
     for (Metadata.Key<String> header : identityHeaders) {
       String value = headers.get(header);
-      values.add(value == null ? "" : value);
+      values.add(value == null ? "" : sha256(value));
     }
     return List.copyOf(values);
+  }
+
+  private static String sha256(String value) {
+    try {
+      return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+          .digest(value.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+    }
   }
 
   private final class FallbackCall<Q, R> extends ClientCall<Q, R> {

@@ -13,6 +13,7 @@ import java.io.IOException;
 import java.net.Socket;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
+import java.security.PrivateKey;
 import java.security.cert.CertificateException;
 import java.security.cert.CertificateParsingException;
 import java.security.cert.X509Certificate;
@@ -64,8 +65,19 @@ public final class TlsMaterial implements AutoCloseable {
     }
   }
 
-  /** Returns channel credentials for {@code tls} on a channel to {@code service}. */
+  /**
+   * Returns channel credentials for {@code tls} on a channel to {@code service}.
+   *
+   * @throws IllegalArgumentException if no identity is configured for {@code service} and
+   *     {@code tls} does not accept any identity its CAs vouch for (fail closed)
+   */
   public synchronized ChannelCredentials channel(ClientTls tls, String service) {
+    if (tls.serverIdentity(service).isEmpty() && !tls.acceptsAnyIdentity()) {
+      throw new IllegalArgumentException("TLS to " + service + ": no server identity is"
+          + " configured for it, so any certificate its CAs issued (another service's included)"
+          + " would be accepted; configure ClientTls.Builder.serverIdentity(\"" + service
+          + "\", \"spiffe://...\"), or acceptAnyIdentity() to accept that");
+    }
     try {
       TlsChannelCredentials.Builder builder = TlsChannelCredentials.newBuilder()
           .trustManager(trustManager(tls.trustedCa(), tls.refresh(),
@@ -84,9 +96,15 @@ public final class TlsMaterial implements AutoCloseable {
   private AdvancedTlsX509KeyManager keyManager(Path chain, Path key, Duration refresh)
       throws IOException, GeneralSecurityException {
     AdvancedTlsX509KeyManager manager = new AdvancedTlsX509KeyManager();
-    manager.updateIdentityCredentials(chain.toFile(), key.toFile());
-    watch(refresh, () -> manager.updateIdentityCredentials(chain.toFile(), key.toFile()), chain,
-        key);
+    String[] seen = fingerprints(chain, key);
+    Reload reload = () -> {
+      X509Certificate[] certificates = certificates(chain);
+      PrivateKey privateKey = privateKey(key);
+      checkPair(certificates[0], privateKey);
+      manager.updateIdentityCredentials(certificates, privateKey);
+    };
+    reload.run();
+    watch(refresh, reload, seen, chain, key);
     return manager;
   }
 
@@ -99,9 +117,55 @@ public final class TlsMaterial implements AutoCloseable {
       builder.setSslSocketAndEnginePeerVerifier(new IdentityVerifier(identity));
     }
     AdvancedTlsX509TrustManager manager = builder.build();
-    manager.updateTrustCredentials(ca.toFile());
-    watch(refresh, () -> manager.updateTrustCredentials(ca.toFile()), ca);
+    String[] seen = fingerprints(ca);
+    Reload reload = () -> manager.updateTrustCredentials(certificates(ca));
+    reload.run();
+    watch(refresh, reload, seen, ca);
     return manager;
+  }
+
+  private static X509Certificate[] certificates(Path file)
+      throws IOException, GeneralSecurityException {
+    try (java.io.InputStream in = java.nio.file.Files.newInputStream(file)) {
+      X509Certificate[] certificates = io.grpc.util.CertificateUtils.getX509Certificates(in);
+      if (certificates.length == 0) {
+        throw new CertificateException(file + " holds no certificate");
+      }
+      return certificates;
+    }
+  }
+
+  private static PrivateKey privateKey(Path file) throws IOException, GeneralSecurityException {
+    try (java.io.InputStream in = java.nio.file.Files.newInputStream(file)) {
+      return io.grpc.util.CertificateUtils.getPrivateKey(in);
+    }
+  }
+
+  /** Fails unless {@code key} is the private key of {@code certificate} (sign, then verify). */
+  public static void checkPair(X509Certificate certificate, PrivateKey key)
+      throws GeneralSecurityException {
+    String algorithm = switch (key.getAlgorithm()) {
+      case "EC" -> "SHA256withECDSA";
+      case "RSA" -> "SHA256withRSA";
+      case "Ed25519", "EdDSA" -> "Ed25519";
+      default -> null;
+    };
+    if (algorithm == null) {
+      return; // an algorithm we cannot test: the handshake will
+    }
+    byte[] nonce = new byte[32];
+    new java.security.SecureRandom().nextBytes(nonce);
+    java.security.Signature signer = java.security.Signature.getInstance(algorithm);
+    signer.initSign(key);
+    signer.update(nonce);
+    byte[] signature = signer.sign();
+    java.security.Signature verifier = java.security.Signature.getInstance(algorithm);
+    verifier.initVerify(certificate.getPublicKey());
+    verifier.update(nonce);
+    if (!verifier.verify(signature)) {
+      throw new CertificateException("the private key does not belong to the certificate "
+          + certificate.getSubjectX500Principal());
+    }
   }
 
   /** Re-reads material from files. */
@@ -110,40 +174,50 @@ public final class TlsMaterial implements AutoCloseable {
   }
 
   /**
-   * Reloads when any of {@code files} changed, checked every {@code refresh}; a reload that fails
-   * (a file half written, a key that does not match) keeps the material in use and is tried
-   * again at the next change. (gRPC's own file watching refreshes once a minute at the most.)
+   * Reloads when any of {@code files} changed, checked every {@code refresh}, once the change has
+   * held still for one check (a rotation that writes the files one after the other is read
+   * whole); {@code seen} are the fingerprints taken before the first load. A reload that fails
+   * (a file half written, a key that does not match its certificate) keeps the material in use
+   * and is tried again at the next change. (gRPC's own file watching refreshes once a minute at
+   * the most.)
    */
-  private void watch(Duration refresh, Reload reload, Path... files) {
-    long[] seen = modified(files);
+  private void watch(Duration refresh, Reload reload, String[] seen, Path... files) {
+    String[][] pending = new String[1][];
     java.util.concurrent.ScheduledFuture<?> task = refresher.scheduleWithFixedDelay(() -> {
-      long[] now = modified(files);
+      String[] now = fingerprints(files);
       if (java.util.Arrays.equals(now, seen)) {
+        pending[0] = null;
+        return;
+      }
+      if (!java.util.Arrays.equals(now, pending[0])) {
+        pending[0] = now; // changed since the last look: wait until it holds still
         return;
       }
       try {
         reload.run();
-        System.arraycopy(now, 0, seen, 0, now.length);
         logger.info("TLS material reloaded from {}", java.util.Arrays.toString(files));
       } catch (IOException | GeneralSecurityException | RuntimeException e) {
         logger.warn("Cannot reload TLS material from {} ({}); keeping the material in use",
             java.util.Arrays.toString(files), e.toString());
       }
+      System.arraycopy(now, 0, seen, 0, now.length);
+      pending[0] = null;
     }, refresh.toMillis(), refresh.toMillis(), TimeUnit.MILLISECONDS);
     refreshes.add(() -> task.cancel(false));
   }
 
-  private static long[] modified(Path... files) {
-    long[] times = new long[files.length];
+  /** Returns a SHA-256 of each file's contents ("missing" for one that cannot be read). */
+  private static String[] fingerprints(Path... files) {
+    String[] fingerprints = new String[files.length];
     for (int i = 0; i < files.length; i++) {
       try {
-        times[i] = java.nio.file.Files.getLastModifiedTime(files[i]).toMillis()
-            ^ java.nio.file.Files.size(files[i]) * 31;
-      } catch (IOException e) {
-        times[i] = -1; // missing for now (being replaced): a change
+        fingerprints[i] = java.util.HexFormat.of().formatHex(java.security.MessageDigest
+            .getInstance("SHA-256").digest(java.nio.file.Files.readAllBytes(files[i])));
+      } catch (IOException | java.security.NoSuchAlgorithmException e) {
+        fingerprints[i] = "missing"; // being replaced: a change
       }
     }
-    return times;
+    return fingerprints;
   }
 
   /** Returns the identities (SAN URIs and DNS names) in {@code certificate}. */

@@ -281,4 +281,21 @@ class TlsEndToEndTest {
         .addService(new TestGreeter("mismatched")).build().start())
         .hasMessageContaining("does not belong to the certificate");
   }
+
+  @Test
+  void credentialsThatFailToLoadLeaveNoWatchBehind() {
+    TestCertificates.Leaf other = acme.issue("other", GREETER);
+    try (dev.switchboard.rpc.internal.TlsMaterial material =
+        new dev.switchboard.rpc.internal.TlsMaterial()) {
+      ClientTls mismatched = clientTls()
+          .keyPair(greeterCert.certificate(), other.privateKey()).build();
+
+      assertThatThrownBy(() -> material.channel(mismatched, SERVICE))
+          .hasMessageContaining("does not belong to the certificate");
+      assertThat(material.watches()).isZero();
+
+      material.channel(clientTls().build(), SERVICE);
+      assertThat(material.watches()).isEqualTo(1); // the trusted CA
+    }
+  }
 }

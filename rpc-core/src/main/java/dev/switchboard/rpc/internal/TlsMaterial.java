@@ -49,6 +49,7 @@ public final class TlsMaterial implements AutoCloseable {
 
   /** Returns server credentials for {@code tls}. */
   public synchronized ServerCredentials server(ServerTls tls) {
+    int watches = refreshes.size();
     try {
       TlsServerCredentials.Builder builder = TlsServerCredentials.newBuilder()
           .keyManager(keyManager(tls.certificateChain(), tls.privateKey(), tls.refresh()));
@@ -59,7 +60,8 @@ public final class TlsMaterial implements AutoCloseable {
                 : TlsServerCredentials.ClientAuth.OPTIONAL);
       }
       return builder.build();
-    } catch (IOException | GeneralSecurityException e) {
+    } catch (IOException | GeneralSecurityException | RuntimeException e) {
+      stopWatchesFrom(watches); // no half-built credentials keep watching files
       throw new IllegalArgumentException("cannot load the server's TLS files (" + tls + "): "
           + e.getMessage(), e);
     }
@@ -78,6 +80,7 @@ public final class TlsMaterial implements AutoCloseable {
           + " would be accepted; configure ClientTls.Builder.serverIdentity(\"" + service
           + "\", \"spiffe://...\"), or acceptAnyIdentity() to accept that");
     }
+    int watches = refreshes.size();
     try {
       TlsChannelCredentials.Builder builder = TlsChannelCredentials.newBuilder()
           .trustManager(trustManager(tls.trustedCa(), tls.refresh(),
@@ -87,7 +90,8 @@ public final class TlsMaterial implements AutoCloseable {
             tls.refresh()));
       }
       return builder.build();
-    } catch (IOException | GeneralSecurityException e) {
+    } catch (IOException | GeneralSecurityException | RuntimeException e) {
+      stopWatchesFrom(watches);
       throw new IllegalArgumentException("cannot load the client's TLS files (" + tls + "): "
           + e.getMessage(), e);
     }
@@ -237,6 +241,21 @@ public final class TlsMaterial implements AutoCloseable {
       // no readable SAN: no identity
     }
     return identities;
+  }
+
+  /** Returns how many files' watches are running (for diagnostics and tests). */
+  public synchronized int watches() {
+    return refreshes.size();
+  }
+
+  private void stopWatchesFrom(int index) {
+    while (refreshes.size() > index) {
+      try {
+        refreshes.remove(refreshes.size() - 1).close();
+      } catch (IOException e) {
+        // nothing to release beyond the scheduled task
+      }
+    }
   }
 
   /** Stops re-reading the files. Idempotent. */

@@ -210,6 +210,12 @@ final class CallStack {
 
   /** Closes the client stack, then the server. */
   void close() throws InterruptedException {
+    close(client, channel, registry, server);
+  }
+
+  /** Closes a benchmark's client side (any part may be null), then its server. */
+  static void close(RpcClient client, ManagedChannel channel, Registry registry, Server server)
+      throws InterruptedException {
     if (client != null) {
       client.close();
     }

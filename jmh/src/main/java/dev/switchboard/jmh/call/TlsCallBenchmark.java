@@ -79,7 +79,7 @@ public class TlsCallBenchmark {
   @Setup(Level.Trial)
   public void setUp() throws Exception {
     dir = Files.createTempDirectory("switchboard-tls-bench");
-    DemoTls.in(dir);
+    DemoTls demo = DemoTls.in(dir);
     boolean tls = !stack.equals("raw-plaintext");
     server = Grpc.newServerBuilderForPort(0, tls
             ? TlsServerCredentials.newBuilder()
@@ -107,7 +107,7 @@ public class TlsCallBenchmark {
           server.getPort(), InstanceState.SERVING, Instant.EPOCH,
           List.of(ExportedService.of("helloworld.Greeter")), true));
       client = RpcClient.builder().registry(uri)
-          .tls(DemoTls.in(dir).clientTls("helloworld.Greeter")).build();
+          .tls(demo.clientTls("helloworld.Greeter")).build();
       stub = client.stub(GreeterGrpc::newBlockingStub);
     } else {
       channel = Grpc.newChannelBuilderForAddress("127.0.0.1", server.getPort(), tls
@@ -127,16 +127,7 @@ public class TlsCallBenchmark {
 
   @TearDown(Level.Trial)
   public void tearDown() throws Exception {
-    if (client != null) {
-      client.close();
-    }
-    if (channel != null) {
-      channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
-    }
-    if (registry != null) {
-      registry.close();
-    }
-    server.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+    CallStack.close(client, channel, registry, server);
   }
 
   @Benchmark

@@ -13,7 +13,8 @@ import java.util.Optional;
  * {@code spiffe://acme.prod/greeter}, or a DNS name) comes from this configuration and is checked
  * on every handshake, so an impostor on a reused address, even with a certificate from the same
  * CA, is refused (and the balancer sees a failed endpoint). A service without an expected
- * identity is refused unless {@link Builder#acceptAnyIdentity()} accepts any certificate of the
+ * identity, or one for its instance's application ({@link Builder#applicationIdentity}), is
+ * refused unless {@link Builder#acceptAnyIdentity()} accepts any certificate of the
  * CAs for it. The files are checked for changes every {@link #refresh()}.
  *
  * <pre>{@code
@@ -31,6 +32,7 @@ public final class ClientTls {
   private final Path certificateChain;
   private final Path privateKey;
   private final Map<String, String> serverIdentities;
+  private final Map<String, String> applicationIdentities;
   private final boolean acceptsAnyIdentity;
   private final Duration refresh;
 
@@ -39,6 +41,7 @@ public final class ClientTls {
     this.certificateChain = builder.certificateChain;
     this.privateKey = builder.privateKey;
     this.serverIdentities = Map.copyOf(builder.serverIdentities);
+    this.applicationIdentities = Map.copyOf(builder.applicationIdentities);
     this.acceptsAnyIdentity = builder.acceptsAnyIdentity;
     this.refresh = builder.refresh;
   }
@@ -69,6 +72,14 @@ public final class ClientTls {
   }
 
   /**
+   * Returns the identity each application's instances must present when their service has none
+   * of its own (unmodifiable).
+   */
+  public Map<String, String> applicationIdentities() {
+    return applicationIdentities;
+  }
+
+  /**
    * Returns whether services without a configured identity accept any certificate the trusted
    * CAs issued; false by default, when a channel to such a service is refused.
    */
@@ -86,20 +97,22 @@ public final class ClientTls {
     return other instanceof ClientTls that && trustedCa.equals(that.trustedCa)
         && java.util.Objects.equals(certificateChain, that.certificateChain)
         && java.util.Objects.equals(privateKey, that.privateKey)
-        && serverIdentities.equals(that.serverIdentities) && refresh.equals(that.refresh)
+        && serverIdentities.equals(that.serverIdentities)
+        && applicationIdentities.equals(that.applicationIdentities) && refresh.equals(that.refresh)
         && acceptsAnyIdentity == that.acceptsAnyIdentity;
   }
 
   @Override
   public int hashCode() {
     return java.util.Objects.hash(trustedCa, certificateChain, privateKey, serverIdentities,
-        refresh, acceptsAnyIdentity);
+        applicationIdentities, refresh, acceptsAnyIdentity);
   }
 
   @Override
   public String toString() {
     return "ClientTls{trustedCa=" + trustedCa + ", certificateChain=" + certificateChain
         + ", privateKey=" + privateKey + ", serverIdentities=" + serverIdentities
+        + ", applicationIdentities=" + applicationIdentities
         + ", acceptsAnyIdentity=" + acceptsAnyIdentity + ", refresh=" + refresh + "}";
   }
 
@@ -109,6 +122,7 @@ public final class ClientTls {
     private Path certificateChain;
     private Path privateKey;
     private final Map<String, String> serverIdentities = new LinkedHashMap<>();
+    private final Map<String, String> applicationIdentities = new LinkedHashMap<>();
     private boolean acceptsAnyIdentity;
     private Duration refresh = Duration.ofMinutes(1);
 
@@ -145,6 +159,20 @@ public final class ClientTls {
     public Builder serverIdentity(String service, String identity) {
       serverIdentities.put(dev.switchboard.rpc.registry.Names.checkServiceName(service),
           ServerTls.TlsFiles.identity(identity));
+      return this;
+    }
+
+    /**
+     * Requires instances registered under {@code application} to present {@code identity} (a
+     * SAN URI or DNS name), for every service that has no {@link #serverIdentity} of its own: one
+     * setting for all the services of a workload with one identity (SPIFFE's usual shape).
+     * Which application an instance belongs to is the registry's word, so a registry writer
+     * who holds another configured application's certificate could serve a service from it;
+     * {@link #serverIdentity} per service rules that out.
+     */
+    public Builder applicationIdentity(String application, String identity) {
+      applicationIdentities.put(dev.switchboard.rpc.registry.Names.checkApplicationName(
+          application), ServerTls.TlsFiles.identity(identity));
       return this;
     }
 

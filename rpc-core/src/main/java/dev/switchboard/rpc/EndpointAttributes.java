@@ -43,6 +43,10 @@ public final class EndpointAttributes {
   /** Whether the instance serves over TLS (published by the provider). */
   public static final Attributes.Key<Boolean> TLS = Attributes.Key.create("switchboard.tls");
 
+  /** The application (cluster) the instance belongs to, as the registry says; empty if unknown. */
+  public static final Attributes.Key<String> APPLICATION =
+      Attributes.Key.create("switchboard.application");
+
   private EndpointAttributes() {}
 
   /** Returns the weight in {@code attributes}, or {@link ServiceWeights#DEFAULT} when absent. */

@@ -57,8 +57,12 @@ class TlsEndToEndTest {
   }
 
   private TestGreeter serve(String name, ServerTls tls) {
+    return serve(name, "tls-test", tls);
+  }
+
+  private TestGreeter serve(String name, String application, ServerTls tls) {
     TestGreeter greeter = new TestGreeter(name);
-    RpcServer.Builder builder = RpcServer.builder().application("tls-test").registry(registry)
+    RpcServer.Builder builder = RpcServer.builder().application(application).registry(registry)
         .bindAddress("127.0.0.1").drainPeriod(Duration.ZERO).shutdownGrace(Duration.ofSeconds(1))
         .shutdownHook(false).addService(greeter);
     if (tls != null) {
@@ -214,6 +218,72 @@ class TlsEndToEndTest {
         ClientTls.builder().trust(acme.caFile()).serverIdentity(SERVICE, rotated).build()))
         .equals("genuine"));
     // ...and the connection opened before the rotation carried every call, none failed.
+    int before = load.succeeded();
+    await().atMost(Duration.ofSeconds(10)).until(() -> load.succeeded() > before + 100);
+    load.close();
+    assertThat(load.failures()).isEmpty();
+  }
+
+  @Test
+  void anApplicationsIdentityIsRequiredOfItsInstancesWhenTheServiceHasNone() {
+    serve("genuine", "greeter-app", serverTls(greeterCert));
+    TestGreeter impostor = serve("impostor", "greeter-app",
+        serverTls(acme.issue("impostor", "spiffe://acme.test/impostor")));
+    TestGreeter unknown = serve("unknown", "unknown-app",
+        serverTls(acme.issue("unknown", "spiffe://acme.test/unknown")));
+    GreeterGrpc.GreeterBlockingStub stub = greeter(ClientTls.builder().trust(acme.caFile())
+        .applicationIdentity("greeter-app", GREETER).build());
+
+    for (int i = 0; i < 20; i++) {
+      assertThat(call(stub)).isEqualTo("genuine");
+    }
+    assertThat(impostor.calls()).isZero();
+    assertThat(unknown.calls()).isZero();
+  }
+
+  @Test
+  void aServiceIdentityOverridesTheApplicationsSoAnotherApplicationsCertificateIsRefused() {
+    TestCertificates.Leaf checkout = acme.issue("checkout", CHECKOUT);
+    // A registry writer lists the checkout application, whose certificate it holds, as a
+    // provider of the greeter service.
+    serve("checkout-posing", "checkout-app", serverTls(checkout));
+    ClientTls.Builder byApplication = ClientTls.builder().trust(acme.caFile())
+        .applicationIdentity("greeter-app", GREETER).applicationIdentity("checkout-app", CHECKOUT);
+
+    assertThat(call(greeter(byApplication.build()))).isEqualTo("checkout-posing");
+    assertRefused(greeter(byApplication.serverIdentity(SERVICE, GREETER).build()),
+        Status.Code.UNAVAILABLE);
+  }
+
+  @Test
+  void aRotatedClientCertificateIsPresentedOnNewHandshakesAndNoCallUnderLoadFails()
+      throws Exception {
+    // The client moves to a certificate of a new CA: the old server trusts both CAs, a new
+    // server only the new one, so it can only be reached with the rotated certificate.
+    TestCertificates nextCa = TestCertificates.newCa(dir, "acme-next");
+    Path bothCas = dir.resolve("both-cas.pem");
+    Files.write(bothCas, (Files.readString(acme.caFile()) + Files.readString(nextCa.caFile()))
+        .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+    serve("old", ServerTls.builder().keyPair(greeterCert.certificate(), greeterCert.privateKey())
+        .clientTrust(bothCas, ServerTls.ClientAuth.REQUIRE).build());
+    TestCertificates.Leaf checkout = acme.issue("checkout", CHECKOUT);
+    GreeterGrpc.GreeterBlockingStub stub = greeter(clientTls()
+        .keyPair(checkout.certificate(), checkout.privateKey()).refresh(Duration.ofSeconds(1))
+        .build());
+    assertThat(call(stub)).isEqualTo("old");
+    dev.switchboard.rpc.testing.CallLoop load =
+        dev.switchboard.rpc.testing.CallLoop.start(() -> call(stub));
+
+    TestCertificates.Leaf next = nextCa.issue("checkout-next", CHECKOUT);
+    Files.move(next.privateKey(), checkout.privateKey(), StandardCopyOption.REPLACE_EXISTING);
+    Files.move(next.certificate(), checkout.certificate(), StandardCopyOption.REPLACE_EXISTING);
+    TestGreeter fresh = serve("new", ServerTls.builder().keyPair(greeterCert.certificate(),
+        greeterCert.privateKey()).clientTrust(nextCa.caFile(), ServerTls.ClientAuth.REQUIRE)
+        .build());
+
+    // Until the client re-reads its files its handshakes with the new server fail and the
+    // balancer keeps to the old one; then the new server takes its share.
+    await().atMost(Duration.ofSeconds(30)).until(() -> fresh.calls() > 10);
     int before = load.succeeded();
     await().atMost(Duration.ofSeconds(10)).until(() -> load.succeeded() > before + 100);
     load.close();

@@ -50,11 +50,15 @@ import org.openjdk.jmh.annotations.Warmup;
  * </ul>
  *
  * <p>The certificates are the secure quick start's demo ones. Which TLS implementation ran
- * (the JDK's, or netty-tcnative's OpenSSL/BoringSSL when on the class path) is printed at set-up.
- * Not part of the suite; run it alone:
+ * (the JDK's, or netty-tcnative's OpenSSL/BoringSSL when on the class path) is printed at set-up;
+ * the suite's report reads that {@code TLS implementation: } line from the step's captured
+ * output, so keep its wording. The suite runs it twice, as {@code call-tls} (Netty's default,
+ * BoringSSL) and {@code call-tls-jdk} ({@code -Dio.netty.handler.ssl.noOpenSsl=true}); alone:
  *
  * <pre>
  * java -jar jmh/target/benchmarks.jar TlsCallBenchmark
+ * java -jar jmh/target/benchmarks.jar TlsCallBenchmark \
+ *     -jvmArgsAppend -Dio.netty.handler.ssl.noOpenSsl=true
  * </pre>
  */
 @State(Scope.Benchmark)

@@ -8,8 +8,9 @@ import java.util.Optional;
  * The stacks and transports of the call benchmarks as the report names and pairs them. Each
  * Switchboard stack is compared like for like: the full stack (which sets a 5 s deadline) with
  * raw grpc-java setting the same deadline per call, the lean stack (no deadline) with bare raw
- * grpc-java; {@code raw-deadline} with {@code raw} shows what the deadline alone costs.
- * Constants and look-ups only.
+ * grpc-java; {@code raw-deadline} with {@code raw} shows what the deadline alone costs. The TLS
+ * benchmark's stacks all run over Netty: plaintext and Switchboard's mutual TLS are compared with
+ * raw grpc-java's mutual TLS. Constants and look-ups only.
  */
 final class CallStacks {
   static final String OVERHEAD = "CallOverheadBenchmark";
@@ -24,6 +25,13 @@ final class CallStacks {
   static final String FULL = "switchboard";
   static final String LEAN = "switchboard-lean";
   static final List<String> STACKS = List.of(RAW, RAW_DEADLINE, FULL, LEAN);
+
+  static final String TLS = "TlsCallBenchmark";
+  static final String TLS_PLAINTEXT = "raw-plaintext";
+  static final String TLS_RAW = "raw-tls";
+  static final String TLS_SWITCHBOARD = "switchboard-tls";
+  /** The TLS benchmark's stacks in report order; {@link #TLS_RAW} is the baseline. */
+  static final List<String> TLS_STACKS = List.of(TLS_PLAINTEXT, TLS_RAW, TLS_SWITCHBOARD);
 
   private static final Map<String, String> BASELINES = Map.of(RAW_DEADLINE, RAW,
       FULL, RAW_DEADLINE, LEAN, RAW);
@@ -48,6 +56,14 @@ final class CallStacks {
       return Optional.empty();
     }
     return results.value().find(benchmark, Map.of("transport", transport, "stack", stack));
+  }
+
+  /** Returns the entry of the TLS benchmark for {@code stack}. */
+  static Optional<JmhResult> findTls(Loaded<JmhResults> results, String stack) {
+    if (!results.present()) {
+      return Optional.empty();
+    }
+    return results.value().find(TLS, Map.of("stack", stack));
   }
 
   /** Returns the median of a sample-mode entry, NaN if it has none. */

@@ -21,6 +21,11 @@ import org.openjdk.jmh.annotations.Param;
  * many threads, benchmark mode, {@code -prof gc} or not, and the iteration settings. It writes
  * JMH's native JSON to its result file.
  *
+ * <p>Options for the forked measuring JVMs (system properties, say) go to JMH's
+ * {@code -jvmArgsAppend}, after the options the forks inherit, as one space-separated value, which
+ * is how JMH splits it; so a single JVM argument must not contain whitespace. A run may also copy
+ * its standard output, JMH's log with whatever the benchmarks print, to a file beside its result.
+ *
  * <p>The time estimate counts the benchmark × parameter combinations from the classes'
  * annotations, so it follows the sources: combinations × forks × (iterations + the per-fork
  * overhead: JVM start and the benchmark's set-up) + 1 s for the JMH host JVM.
@@ -38,10 +43,13 @@ import org.openjdk.jmh.annotations.Param;
  * @param gcProfiler whether to add {@code -prof gc} (allocation per operation)
  * @param settings forks and iterations
  * @param forkOverheadSeconds the estimated seconds per fork outside the iterations
+ * @param jvmArgsAppend arguments for the forked JVMs ({@code -jvmArgsAppend}); empty for none
+ * @param stdoutCapture where to copy the run's standard output, or null to only stream it
  */
 record JmhRun(String name, String description, Path resultFile, List<Class<?>> benchmarks,
     List<String> methods, Map<String, List<String>> params, int threads, String benchmarkMode,
-    boolean gcProfiler, JmhSettings settings, double forkOverheadSeconds) implements Step {
+    boolean gcProfiler, JmhSettings settings, double forkOverheadSeconds,
+    List<String> jvmArgsAppend, Path stdoutCapture) implements Step {
 
   /** Seconds to start the JMH host JVM, which forks the measuring JVMs. */
   static final double HOST_JVM_SECONDS = 1.0;
@@ -52,6 +60,17 @@ record JmhRun(String name, String description, Path resultFile, List<Class<?>> b
     Map<String, List<String>> copy = new LinkedHashMap<>();
     params.forEach((key, values) -> copy.put(key, List.copyOf(values)));
     params = Collections.unmodifiableMap(copy);
+    jvmArgsAppend = List.copyOf(jvmArgsAppend);
+    for (String arg : jvmArgsAppend) {
+      if (arg.isEmpty() || arg.chars().anyMatch(Character::isWhitespace)) {
+        throw new IllegalArgumentException(name + ": JMH splits -jvmArgsAppend at whitespace,"
+            + " so a forked-JVM argument cannot be empty or contain it: '" + arg + "'");
+      }
+    }
+    if (resultFile.equals(stdoutCapture)) {
+      throw new IllegalArgumentException(name + ": the standard output would overwrite the"
+          + " result file " + resultFile);
+    }
   }
 
   /**
@@ -61,7 +80,7 @@ record JmhRun(String name, String description, Path resultFile, List<Class<?>> b
   static JmhRun of(String name, String description, Path resultFile, JmhSettings settings,
       double forkOverheadSeconds, Class<?>... benchmarks) {
     return new JmhRun(name, description, resultFile, List.of(benchmarks), List.of(), Map.of(), 1,
-        null, false, settings, forkOverheadSeconds);
+        null, false, settings, forkOverheadSeconds, List.of(), null);
   }
 
   /** Returns this run with {@code param} restricted to {@code values}. */
@@ -69,31 +88,50 @@ record JmhRun(String name, String description, Path resultFile, List<Class<?>> b
     Map<String, List<String>> changed = new LinkedHashMap<>(params);
     changed.put(param, List.of(values));
     return new JmhRun(name, description, resultFile, benchmarks, methods, changed, threads,
-        benchmarkMode, gcProfiler, settings, forkOverheadSeconds);
+        benchmarkMode, gcProfiler, settings, forkOverheadSeconds, jvmArgsAppend, stdoutCapture);
   }
 
   /** Returns this run with only {@code only} of the benchmark methods. */
   JmhRun methods(String... only) {
     return new JmhRun(name, description, resultFile, benchmarks, List.of(only), params, threads,
-        benchmarkMode, gcProfiler, settings, forkOverheadSeconds);
+        benchmarkMode, gcProfiler, settings, forkOverheadSeconds, jvmArgsAppend, stdoutCapture);
   }
 
   /** Returns this run on {@code count} threads. */
   JmhRun threads(int count) {
     return new JmhRun(name, description, resultFile, benchmarks, methods, params, count,
-        benchmarkMode, gcProfiler, settings, forkOverheadSeconds);
+        benchmarkMode, gcProfiler, settings, forkOverheadSeconds, jvmArgsAppend, stdoutCapture);
   }
 
   /** Returns this run in JMH mode {@code mode} (e.g. {@code thrpt}), in operations per second. */
   JmhRun mode(String mode) {
     return new JmhRun(name, description, resultFile, benchmarks, methods, params, threads, mode,
-        gcProfiler, settings, forkOverheadSeconds);
+        gcProfiler, settings, forkOverheadSeconds, jvmArgsAppend, stdoutCapture);
   }
 
   /** Returns this run with {@code -prof gc}. */
   JmhRun gc() {
     return new JmhRun(name, description, resultFile, benchmarks, methods, params, threads,
-        benchmarkMode, true, settings, forkOverheadSeconds);
+        benchmarkMode, true, settings, forkOverheadSeconds, jvmArgsAppend, stdoutCapture);
+  }
+
+  /**
+   * Returns this run with {@code args} appended to the forked JVMs' options
+   * ({@code -jvmArgsAppend}), e.g. {@code -Dio.netty.handler.ssl.noOpenSsl=true}.
+   *
+   * @throws IllegalArgumentException if an argument is empty or contains whitespace
+   */
+  JmhRun jvmArgsAppend(String... args) {
+    List<String> appended = new ArrayList<>(jvmArgsAppend);
+    appended.addAll(List.of(args));
+    return new JmhRun(name, description, resultFile, benchmarks, methods, params, threads,
+        benchmarkMode, gcProfiler, settings, forkOverheadSeconds, appended, stdoutCapture);
+  }
+
+  /** Returns this run copying its standard output (JMH's log) to {@code file}. */
+  JmhRun captureStdout(Path file) {
+    return new JmhRun(name, description, resultFile, benchmarks, methods, params, threads,
+        benchmarkMode, gcProfiler, settings, forkOverheadSeconds, jvmArgsAppend, file);
   }
 
   @Override
@@ -120,14 +158,12 @@ record JmhRun(String name, String description, Path resultFile, List<Class<?>> b
     }
     params.forEach((param, values) -> args.addAll(List.of("-p",
         param + "=" + String.join(",", values))));
+    if (!jvmArgsAppend.isEmpty()) {
+      args.addAll(List.of("-jvmArgsAppend", String.join(" ", jvmArgsAppend)));
+    }
     // Fail on error: a benchmark that throws fails the run, instead of a row silently missing.
     args.addAll(List.of("-foe", "true", "-rf", "json", "-rff", resultFile.toString()));
     return args;
-  }
-
-  @Override
-  public Path stdoutCapture() {
-    return null;
   }
 
   /**

@@ -18,6 +18,8 @@ import java.util.Optional;
  * @param throughput1 blocking call throughput, 1 thread
  * @param throughput8 blocking call throughput, 8 threads
  * @param async async call throughput, 64 in flight
+ * @param tls blocking call latency over mutual TLS, Netty's default TLS implementation
+ * @param tlsJdk the same on the JDK's TLS
  * @param hashQuality hash quality
  * @param tailSim the tail simulator's JSON
  * @param tailSimMarkdown the tail simulator's markdown
@@ -26,7 +28,7 @@ import java.util.Optional;
  */
 record ReportData(Loaded<JmhResults> pick1, Loaded<JmhResults> pick2,
     Loaded<JmhResults> keyHash, Loaded<JmhResults> latency, Loaded<JmhResults> throughput1,
-    Loaded<JmhResults> throughput8, Loaded<JmhResults> async,
+    Loaded<JmhResults> throughput8, Loaded<JmhResults> async, TlsRun tls, TlsRun tlsJdk,
     Loaded<HashQualityTable> hashQuality, Loaded<TailSimResults> tailSim,
     Loaded<String> tailSimMarkdown, Loaded<DiscoveryTable> discovery,
     Loaded<SuiteRecord> suite) {
@@ -37,7 +39,8 @@ record ReportData(Loaded<JmhResults> pick1, Loaded<JmhResults> pick2,
     return new ReportData(jmh(bench, ResultFiles.PICK_1T), jmh(bench, ResultFiles.PICK_2T),
         jmh(bench, ResultFiles.KEY_HASH), jmh(bench, ResultFiles.CALL_LATENCY),
         jmh(bench, ResultFiles.CALL_THROUGHPUT_1T), jmh(bench, ResultFiles.CALL_THROUGHPUT_8T),
-        jmh(bench, ResultFiles.CALL_ASYNC),
+        jmh(bench, ResultFiles.CALL_ASYNC), TlsRun.load(bench, TlsProvider.BORINGSSL),
+        TlsRun.load(bench, TlsProvider.JDK),
         Loaded.from(bench.resolve(ResultFiles.HASH_QUALITY),
             file -> HashQualityTable.parse(Files.readString(file))),
         Loaded.from(bench.resolve(ResultFiles.TAIL_SIM_JSON), TailSimResults::read),
@@ -53,7 +56,8 @@ record ReportData(Loaded<JmhResults> pick1, Loaded<JmhResults> pick2,
 
   /** Returns the JMH version of the first result that names one. */
   Optional<String> jmhVersion() {
-    return List.of(pick1, pick2, keyHash, latency, throughput1, throughput8, async).stream()
+    return List.of(pick1, pick2, keyHash, latency, throughput1, throughput8, async,
+            tls.results(), tlsJdk.results()).stream()
         .filter(Loaded::present).map(loaded -> loaded.value().jmhVersion())
         .flatMap(Optional::stream).findFirst();
   }

@@ -15,7 +15,8 @@ import java.util.Locale;
  * Writes {@code DIR/benchmarks.md} from the results in {@code DIR/bench/}: machine and JDK,
  * the command and the reproduce commands, the targets judged from the data, then pick cost, key
  * hashing, call latency and throughput (with ratios to raw grpc-java, gRPC's and Dubbo's
- * pickers), and the hash-quality, tail-simulator and discovery markdown embedded. A missing or
+ * pickers), the cost of mutual TLS per call on BoringSSL and on the JDK's TLS (with ratios to raw
+ * grpc-java's mutual TLS), and the hash-quality, tail-simulator and discovery markdown embedded. A missing or
  * unreadable result gives "not run" where its figures would be; nothing is hard-coded.
  *
  * <pre>
@@ -95,6 +96,7 @@ public final class ReportWriter {
     out.append(KeyHashSection.markdown(data.keyHash()));
     out.append(CallSection.latency(data.latency()));
     out.append(CallSection.throughput(data.throughput1(), data.throughput8(), data.async()));
+    out.append(TlsSection.markdown(data.tls(), data.tlsJdk()));
     hashQuality(out, data.hashQuality());
     tailSimulator(out, data.tailSimMarkdown());
     discovery(out, data.discovery());

@@ -19,6 +19,12 @@ final class ResultFiles {
   static final String CALL_THROUGHPUT_1T = "call-throughput-1t.json";
   static final String CALL_THROUGHPUT_8T = "call-throughput-8t.json";
   static final String CALL_ASYNC = "call-async.json";
+  static final String CALL_TLS = "call-tls.json";
+  /** The {@code call-tls} step's standard output: JMH's log, with the TLS implementation line. */
+  static final String CALL_TLS_LOG = "call-tls.log";
+  static final String CALL_TLS_JDK = "call-tls-jdk.json";
+  /** The {@code call-tls-jdk} step's standard output. */
+  static final String CALL_TLS_JDK_LOG = "call-tls-jdk.log";
   static final String HASH_QUALITY = "hash-quality.md";
   static final String TAIL_SIM_JSON = "tail-sim.json";
   static final String TAIL_SIM_MARKDOWN = "tail-sim.md";

@@ -3,6 +3,7 @@ package dev.switchboard.jmh.report;
 import dev.switchboard.jmh.KeyHashBenchmark;
 import dev.switchboard.jmh.call.CallOverheadBenchmark;
 import dev.switchboard.jmh.call.CallThroughputBenchmark;
+import dev.switchboard.jmh.call.TlsCallBenchmark;
 import dev.switchboard.jmh.discovery.DiscoveryTimings;
 import dev.switchboard.jmh.lb.DubboPickBenchmark;
 import dev.switchboard.jmh.lb.HashQuality;
@@ -17,18 +18,30 @@ import java.util.Locale;
 /**
  * What the suite runs in a mode, in order, with the time budget: the JMH benchmarks (pick cost
  * on 1 and 2 threads, key hashing, call latency, call throughput on 1 and 8 threads and async
- * with 64 in flight), then hash quality, the tail simulator and the discovery timings.
+ * with 64 in flight, call latency over mutual TLS on Netty's default TLS implementation and on
+ * the JDK's), then hash quality, the tail simulator and the discovery timings.
  *
  * <p>Quick: one fork, short iterations, picks at N = 1,000 only (the targets' size) and only the
  * shipped key hash; it must fit {@link #QUICK_BUDGET_SECONDS} on 2 cores. Full: 3 forks, longer
  * iterations, every parameter value.
  *
+ * <p>The two TLS steps run in both modes with the call steps' settings. In quick mode they add
+ * 2 × (3 stacks × 7.5 s + 1 s) = 47 s, which keeps the suite within its budget (8 min 49 s of
+ * 10 min estimated when they were added), so quick mode measures the JDK's TLS as well as the
+ * default implementation instead of dropping it. {@code call-tls} leaves the choice to
+ * Netty: netty-tcnative's BoringSSL, which is on the jmh runtime class path, if it loads on the
+ * platform (otherwise Netty falls back to the JDK's, and the report says so);
+ * {@code call-tls-jdk} passes {@code -Dio.netty.handler.ssl.noOpenSsl=true} to the forked JVMs.
+ * Both copy their standard output next to their results, because only the benchmark's own
+ * output says which implementation ran.
+ *
  * <p>The per-fork start-up figures and the non-JMH steps' times were measured on the project's
  * 2-vCPU VM while another build ran: a pick fork starts and sets up in about 1.3-2 s, a call fork
- * (server, channel, 1,000 warm-up calls) in about 2 s; {@code HashQuality} took 64 s, the tail
- * simulator 8 s for 1,000,000 requests per run; the discovery timings take about 14 s to start
- * and converge, 1 s per round and 35 ms per service of 10 instances (40 s for 20 rounds and
- * 1,000 services).
+ * (server, channel, 1,000 warm-up calls) in about 2 s; a TLS call fork, which also makes the demo
+ * certificates and does the handshakes, is estimated like a call fork (not measured separately);
+ * {@code HashQuality} took 64 s, the tail simulator 8 s for 1,000,000 requests per run; the
+ * discovery timings take about 14 s to start and converge, 1 s per round and 35 ms per service of
+ * 10 instances (40 s for 20 rounds and 1,000 services).
  *
  * <p>Immutable.
  *
@@ -89,6 +102,13 @@ public record SuitePlan(SuiteMode mode, Path docs, List<Step> steps) {
             + CallThroughputBenchmark.IN_FLIGHT + " in flight, with allocation (-prof gc)",
         bench.resolve(ResultFiles.CALL_ASYNC), call, CALL_FORK_START,
         CallThroughputBenchmark.class).gc());
+    for (TlsProvider provider : TlsProvider.values()) {
+      steps.add(JmhRun.of(provider.step(), "blocking unary call latency over mutual TLS, "
+              + provider.expected() + " (" + provider.how("") + ")",
+          bench.resolve(provider.resultFile()), call, CALL_FORK_START, TlsCallBenchmark.class)
+          .jvmArgsAppend(provider.jvmArgs().toArray(String[]::new))
+          .captureStdout(bench.resolve(provider.logFile())));
+    }
 
     Path hashQuality = bench.resolve(ResultFiles.HASH_QUALITY);
     steps.add(new MainRun("hash-quality", "hash quality (deterministic, 1,000,000 keys)",

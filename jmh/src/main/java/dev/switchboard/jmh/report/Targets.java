@@ -7,9 +7,12 @@ import java.util.Locale;
 import java.util.Optional;
 
 /**
- * The performance targets of the benchmark-suite issue, each judged from the results (never
- * from figures written here): met, not met, not run, or not yet (with what is missing). Judged
- * on JMH's point estimates; the sections show the ± intervals. Stateless.
+ * The performance targets of the benchmark-suite issue, and issue 11's TLS overhead target, each
+ * judged from the results (never from figures written here): met, not met, not run, or not yet
+ * (with what is missing). Judged on JMH's point estimates; the sections show the ± intervals.
+ * The TLS target is judged on Netty's default TLS implementation ({@code call-tls}); the JDK's
+ * ({@code call-tls-jdk}) gets a row of its own, so neither decides the other's verdict.
+ * Stateless.
  */
 final class Targets {
   /** The endpoint count the pick targets are set at. */
@@ -17,6 +20,8 @@ final class Targets {
   static final double NETTY_P50_RATIO = 1.05;
   static final double NETTY_THROUGHPUT_RATIO = 0.95;
   static final double IN_PROCESS_ADDED_MICROS = 2;
+  /** Issue 11: Switchboard's mutual TLS over raw grpc-java's, as a fraction of the latter. */
+  static final double TLS_P50_OVERHEAD = 0.05;
   static final double PICK_NS = 20;
   static final double HASH_PICK_NS = 30;
   static final double FASTER_THAN_GRPC = 3;
@@ -37,6 +42,10 @@ final class Targets {
   /** Returns every target, judged from {@code data}. */
   static List<TargetRow> compute(ReportData data) {
     return List.of(nettyP50(data), nettyThroughput(data), inProcessAdded(data),
+        tlsOverhead(data.tls(), "Switchboard over grpc-java with the same mutual TLS settings:"
+            + " p50 overhead ≤ " + Fmt.limit(100 * TLS_P50_OVERHEAD) + " %"),
+        tlsOverhead(data.tlsJdk(), "the same on the JDK's TLS (" + TlsProvider.JDK.how("`")
+            + ")"),
         pickCost(data), hashPickCost(data), fasterThanGrpc(data), fasterThanDubbo(data),
         hashBalance(data), hashRemoval(data), slowBackend(data), stability(data),
         brokenShare(data, true), brokenShare(data, false), firstPick(data));
@@ -51,7 +60,8 @@ final class Targets {
     return "## Targets\n\nJudged from the results in this report, on JMH's point estimates (the"
         + " sections below give the ± intervals). Call targets compare like for like: the full"
         + " Switchboard stack (5 s deadline, retries, fallback) with raw grpc-java setting the"
-        + " same deadline, the lean stack with bare raw grpc-java.\n\n" + table + "\n";
+        + " same deadline, the lean stack with bare raw grpc-java; over TLS, Switchboard's"
+        + " mutual TLS with raw grpc-java's on the same certificates.\n\n" + table + "\n";
   }
 
   private static TargetRow nettyP50(ReportData data) {
@@ -146,6 +156,29 @@ final class Targets {
           Fmt.num(p50s.get().base())), added <= IN_PROCESS_ADDED_MICROS);
     }
     return check.row();
+  }
+
+  /**
+   * Judges the p50 of {@code switchboard-tls} over {@code raw-tls} in {@code run}, naming the
+   * TLS implementation as {@link TlsRun#label()} knows it.
+   */
+  private static TargetRow tlsOverhead(TlsRun run, String target) {
+    Check check = new Check(target);
+    if (!run.results().present()) {
+      return check.missing(run.results().reason()).row();
+    }
+    Optional<JmhResult> ours = CallStacks.findTls(run.results(), CallStacks.TLS_SWITCHBOARD);
+    Optional<JmhResult> theirs = CallStacks.findTls(run.results(), CallStacks.TLS_RAW);
+    if (ours.isEmpty() || theirs.isEmpty()) {
+      return check.missing(CallStacks.TLS_SWITCHBOARD + " and " + CallStacks.TLS_RAW + " in "
+          + run.provider().resultFile()).row();
+    }
+    double p50 = CallStacks.p50(ours.get());
+    double baseP50 = CallStacks.p50(theirs.get());
+    double overhead = p50 / baseP50 - 1;
+    return check.figure(String.format(Locale.ROOT, "%s: %s %s %% over %s (p50 %s vs %s µs)",
+        run.label(), CallStacks.TLS_SWITCHBOARD, Fmt.signed(100 * overhead), CallStacks.TLS_RAW,
+        Fmt.num(p50), Fmt.num(baseP50)), overhead <= TLS_P50_OVERHEAD).row();
   }
 
   private static TargetRow pickCost(ReportData data) {

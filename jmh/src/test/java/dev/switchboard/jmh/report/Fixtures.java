@@ -12,12 +12,19 @@ import java.util.List;
  * The report fixtures in {@code src/test/resources/report/bench/}: JMH 1.37 JSON from tiny runs
  * ({@code -f 1 -wi 1 -i 1 -w 300ms -r 300ms}, so the errors are NaN; sample-mode
  * {@code rawDataHistogram} arrays emptied to keep them small), the hash-quality and tail-simulator
- * output (20,000 requests, seed 7) and a discovery-timings table in that program's format.
+ * output (20,000 requests, seed 7) and a discovery-timings table in that program's format. The
+ * TLS fixtures are hand-written, not measured: {@code call-tls.json} and
+ * {@code call-tls-jdk.json} in JMH 1.37's sample-mode format with made-up figures (on the default
+ * provider {@code switchboard-tls} p50 114.432 µs over {@code raw-tls} 110.080, +3.95 %; on the
+ * JDK's 123.392 over 116.224, +6.17 %), and {@code call-tls.log} and {@code call-tls-jdk.log}
+ * shortened JMH logs with the benchmark's {@code TLS implementation: } line, after an iteration
+ * header and on a line of its own.
  */
 final class Fixtures {
   static final List<String> FILES = List.of(ResultFiles.PICK_1T, ResultFiles.CALL_LATENCY,
-      ResultFiles.CALL_ASYNC, ResultFiles.HASH_QUALITY, ResultFiles.TAIL_SIM_JSON,
-      ResultFiles.TAIL_SIM_MARKDOWN, ResultFiles.DISCOVERY);
+      ResultFiles.CALL_ASYNC, ResultFiles.CALL_TLS, ResultFiles.CALL_TLS_LOG,
+      ResultFiles.CALL_TLS_JDK, ResultFiles.CALL_TLS_JDK_LOG, ResultFiles.HASH_QUALITY,
+      ResultFiles.TAIL_SIM_JSON, ResultFiles.TAIL_SIM_MARKDOWN, ResultFiles.DISCOVERY);
 
   private Fixtures() {}
 

@@ -98,6 +98,10 @@ class ReportWriterTest {
         + " the max) | no discovery.md | not run |");
     assertThat(report).contains("Not run (no pick-1t.json). Not run (no pick-2t.json).");
     assertThat(report).contains("Not run (no hash-quality.md).");
+    assertThat(report).contains("### BoringSSL via netty-tcnative (`call-tls`, Netty's default)"
+        + "\n\nNot run (no call-tls.json).\n\n");
+    assertThat(report).contains("| Switchboard over grpc-java with the same mutual TLS settings:"
+        + " p50 overhead ≤ 5 % | no call-tls.json | not run |");
     assertThat(report).contains("| mode | unknown: no suite record (no suite-run.json)");
     assertThat(Targets.compute(ReportData.load(docs)))
         .allSatisfy(row -> assertThat(row.verdict()).isEqualTo("not run"));
@@ -146,5 +150,169 @@ class ReportWriterTest {
 
     assertThat(ReportWriter.render(ReportData.load(docs), machine, now))
         .isEqualTo(ReportWriter.render(ReportData.load(docs), machine, now));
+  }
+
+  private static final String TLS_TARGET = "Switchboard over grpc-java with the same mutual TLS"
+      + " settings: p50 overhead ≤ 5 %";
+  private static final String TLS_JDK_TARGET = "the same on the JDK's TLS (forced with"
+      + " `-Dio.netty.handler.ssl.noOpenSsl=true`)";
+
+  private static TargetRow target(ReportData data, String target) {
+    return Targets.compute(data).stream().filter(row -> row.target().equals(target)).findFirst()
+        .orElseThrow();
+  }
+
+  private void replaceInFixture(String file, String from, String to) throws Exception {
+    Path path = docs.resolve("bench").resolve(file);
+    String text = Files.readString(path);
+    assertThat(text).containsOnlyOnce(from);
+    Files.writeString(path, text.replace(from, to));
+  }
+
+  @Test
+  void tlsSectionHasEachProviderWithRatiosToRawMutualTls() throws Exception {
+    Fixtures.docs(docs);
+
+    String report = writeReport();
+
+    assertThat(report).contains("## Transport security (µs per blocking unary call over TLS)");
+    assertThat(report).contains("### BoringSSL via netty-tcnative (`call-tls`, Netty's default)"
+        + "\n\nTLS implementation: OpenSSL (netty-tcnative BoringSSL), as the benchmark printed"
+        + " it (call-tls.log). Measured: 1 fork, 2 × 1 s warm-up, 3 × 1 s measured.\n\n");
+    // BoringSSL: p50 104.448 (plaintext), 110.080 (raw mutual TLS), 114.432 (Switchboard) µs
+    assertThat(report).contains("| `raw-plaintext` | raw grpc-java, plaintext | 112.4 ± 3.1"
+        + " | 104.4 | 201.2 | 0.95× | −5.63 |\n"
+        + "| `raw-tls` | raw grpc-java, mutual TLS (baseline) | 118.9 ± 2.7 | 110.1 | 215.0"
+        + " | 1.00× | — |\n"
+        + "| `switchboard-tls` | Switchboard, mutual TLS | 123.1 ± 3.4 | 114.4 | 230.4 | 1.04×"
+        + " | +4.35 |\n");
+    assertThat(report).contains("### The JDK's TLS (`call-tls-jdk`, forced with"
+        + " `-Dio.netty.handler.ssl.noOpenSsl=true`)\n\nTLS implementation: the JDK's (Debian"
+        + " 17.0.15), as the benchmark printed it (call-tls-jdk.log).");
+    // the JDK's: 123.392 − 116.224 µs
+    assertThat(report).contains("| `switchboard-tls` | Switchboard, mutual TLS | 133.7 ± 3.6"
+        + " | 123.4 | 262.7 | 1.06× | +7.17 |");
+    assertThat(report.indexOf("## Transport security")).isGreaterThan(
+        report.indexOf("## Call throughput")).isLessThan(report.indexOf("## Hash quality"));
+  }
+
+  @Test
+  void tlsTargetIsJudgedOnTheDefaultProviderAndTheJdkOnItsOwnRow() throws Exception {
+    Fixtures.docs(docs);
+
+    ReportData data = ReportData.load(docs);
+
+    // 114.432 / 110.080 − 1 = 3.95 % ≤ 5 %; 123.392 / 116.224 − 1 = 6.17 % > 5 %
+    assertThat(target(data, TLS_TARGET)).isEqualTo(new TargetRow(TLS_TARGET,
+        "OpenSSL (netty-tcnative BoringSSL): switchboard-tls +3.95 % over raw-tls (p50 114.4 vs"
+            + " 110.1 µs)", "met"));
+    assertThat(target(data, TLS_JDK_TARGET)).isEqualTo(new TargetRow(TLS_JDK_TARGET,
+        "the JDK's (Debian 17.0.15): switchboard-tls +6.17 % over raw-tls (p50 123.4 vs 116.2"
+            + " µs)", "not met"));
+    assertThat(writeReport()).contains("| " + TLS_TARGET + " | OpenSSL (netty-tcnative"
+        + " BoringSSL): switchboard-tls +3.95 % over raw-tls (p50 114.4 vs 110.1 µs) | met |");
+  }
+
+  @Test
+  void aTlsOverheadOverFivePercentIsNotMetAndUnderItIsMet() throws Exception {
+    Fixtures.docs(docs);
+    // Switchboard's p50 on BoringSSL to 118.272 µs: +7.44 %; on the JDK's to 121.856: +4.85 %
+    replaceInFixture(ResultFiles.CALL_TLS, "\"50.0\": 114.432", "\"50.0\": 118.272");
+    replaceInFixture(ResultFiles.CALL_TLS_JDK, "\"50.0\": 123.392", "\"50.0\": 121.856");
+
+    ReportData data = ReportData.load(docs);
+
+    assertThat(target(data, TLS_TARGET).measured()).contains("switchboard-tls +7.44 % over");
+    assertThat(target(data, TLS_TARGET).verdict()).isEqualTo("not met");
+    assertThat(target(data, TLS_JDK_TARGET).measured()).contains("switchboard-tls +4.85 % over");
+    assertThat(target(data, TLS_JDK_TARGET).verdict()).isEqualTo("met");
+  }
+
+  @Test
+  void aMissingTlsResultIsNotRunAndTheOtherProviderStillRenders() throws Exception {
+    Fixtures.docs(docs);
+    Files.delete(docs.resolve("bench").resolve(ResultFiles.CALL_TLS_JDK));
+
+    String report = writeReport();
+
+    assertThat(report).contains("### The JDK's TLS (`call-tls-jdk`, forced with"
+        + " `-Dio.netty.handler.ssl.noOpenSsl=true`)\n\nNot run (no call-tls-jdk.json).\n\n");
+    assertThat(report).contains("| " + TLS_JDK_TARGET + " | no call-tls-jdk.json | not run |");
+    assertThat(report).contains("| `switchboard-tls` | Switchboard, mutual TLS | 123.1 ± 3.4");
+    assertThat(target(ReportData.load(docs), TLS_TARGET).verdict()).isEqualTo("met");
+  }
+
+  @Test
+  void aTlsResultWithoutOneStackSaysWhichIsMissing() throws Exception {
+    Fixtures.docs(docs);
+    replaceInFixture(ResultFiles.CALL_TLS, "\"stack\": \"raw-tls\"", "\"stack\": \"other\"");
+
+    String report = writeReport();
+
+    assertThat(report).contains("| `raw-tls` | raw grpc-java, mutual TLS (baseline) | not run"
+        + " | not run | not run | not run | not run |");
+    assertThat(report).contains("| `switchboard-tls` | Switchboard, mutual TLS | 123.1 ± 3.4"
+        + " | 114.4 | 230.4 | not run | not run |");
+    assertThat(target(ReportData.load(docs), TLS_TARGET)).isEqualTo(new TargetRow(TLS_TARGET,
+        "switchboard-tls and raw-tls in call-tls.json", "not run"));
+  }
+
+  @Test
+  void withoutItsOutputAStepsTlsImplementationIsLabelledByStepAsNotConfirmed() throws Exception {
+    Fixtures.docs(docs);
+    Files.delete(docs.resolve("bench").resolve(ResultFiles.CALL_TLS_LOG));
+    Files.writeString(docs.resolve("bench").resolve(ResultFiles.CALL_TLS_JDK_LOG),
+        "# JMH version: 1.37\n# Run complete. Total time: 00:00:24\n");
+
+    String report = writeReport();
+
+    assertThat(report).contains("TLS implementation: not confirmed (no call-tls.log); the step"
+        + " is meant to run BoringSSL via netty-tcnative. Measured: 1 fork");
+    assertThat(report).contains("TLS implementation: not confirmed (call-tls-jdk.log names"
+        + " none); the step is meant to run the JDK's TLS. Measured: 1 fork");
+    assertThat(target(ReportData.load(docs), TLS_TARGET).measured()).isEqualTo("BoringSSL via"
+        + " netty-tcnative (not confirmed: no call-tls.log): switchboard-tls +3.95 % over raw-tls"
+        + " (p50 114.4 vs 110.1 µs)");
+  }
+
+  @Test
+  void aDefaultStepThatRanTheJdksTlsSaysSo() throws Exception {
+    Fixtures.docs(docs);
+    Files.writeString(docs.resolve("bench").resolve(ResultFiles.CALL_TLS_LOG),
+        Fixtures.text(ResultFiles.CALL_TLS_JDK_LOG));
+
+    String report = writeReport();
+
+    assertThat(report).contains("TLS implementation: the JDK's (Debian 17.0.15), as the benchmark"
+        + " printed it (call-tls.log): not BoringSSL via netty-tcnative, which this step is meant"
+        + " to measure.");
+    assertThat(target(ReportData.load(docs), TLS_TARGET).measured())
+        .startsWith("the JDK's (Debian 17.0.15): switchboard-tls +3.95 %");
+  }
+
+  @Test
+  void theTlsImplementationLineIsFoundWhereverJmhRelaysIt() {
+    assertThat(TlsRun.implementations(Fixtures.text(ResultFiles.CALL_TLS_LOG)))
+        .containsExactly("OpenSSL (netty-tcnative BoringSSL)");
+    assertThat(TlsRun.implementations("# Warmup Iteration   1: TLS implementation: A (1)  \r\n"
+        + "104.1 us/op\nTLS implementation: B\nTLS implementation: A (1)\nno implementation\n"))
+        .containsExactly("A (1)", "B");
+    assertThat(TlsRun.implementations("TLS implementation: \n")).isEmpty();
+  }
+
+  @Test
+  void withoutASuiteRecordTheReproduceSectionHasTheTlsStepsCommands() throws Exception {
+    String report = writeReport();
+
+    String jmh = "`java -cp jmh/target/benchmarks.jar org.openjdk.jmh.Main"
+        + " 'dev\\.switchboard\\.jmh\\.call\\.TlsCallBenchmark\\.'"
+        + " -f 1 -wi 2 -w 1s -i 3 -r 1s -t 1 ";
+    assertThat(report).contains("- call-tls: blocking unary call latency over mutual TLS,"
+        + " BoringSSL via netty-tcnative (Netty's default)\n  " + jmh + "-foe true -rf json -rff "
+        + Path.of("docs", "bench", "call-tls.json") + "`\n");
+    assertThat(report).contains("- call-tls-jdk: blocking unary call latency over mutual TLS,"
+        + " the JDK's TLS (forced with -Dio.netty.handler.ssl.noOpenSsl=true)\n  " + jmh
+        + "-jvmArgsAppend -Dio.netty.handler.ssl.noOpenSsl=true -foe true -rf json -rff "
+        + Path.of("docs", "bench", "call-tls-jdk.json") + "`\n");
   }
 }

@@ -3,16 +3,32 @@ package dev.switchboard.jmh.report;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.switchboard.jmh.call.TlsCallBenchmark;
 import dev.switchboard.jmh.lb.DubboPickBenchmark;
 import dev.switchboard.jmh.lb.PickBenchmark;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.openjdk.jmh.runner.options.CommandLineOptions;
 
 class SuitePlanTest {
   private static final Path DOCS = Path.of("docs");
   private static final JmhSettings SHORT = new JmhSettings(1, 1, Duration.ofMillis(500), 1,
       Duration.ofMillis(500));
+
+  private static final String NO_OPEN_SSL = "-Dio.netty.handler.ssl.noOpenSsl=true";
+  private static final ChildJvm JVM = new ChildJvm("java", "jmh/target/benchmarks.jar",
+      new PrintStream(new ByteArrayOutputStream()));
+
+  /** Parses a run's JMH arguments (its main class left out) with JMH's own parser. */
+  private static CommandLineOptions jmhOptions(JmhRun run) throws Exception {
+    List<String> args = run.arguments();
+    assertThat(args.get(0)).isEqualTo("org.openjdk.jmh.Main");
+    return new CommandLineOptions(args.subList(1, args.size()).toArray(String[]::new));
+  }
 
   private static JmhRun run(SuitePlan plan, String name) {
     return plan.steps().stream().filter(s -> s.name().equals(name)).map(JmhRun.class::cast)
@@ -82,5 +98,90 @@ class SuitePlanTest {
     assertThat(ChildJvm.quote("-p")).isEqualTo("-p");
     assertThat(ChildJvm.quote("a\\.b$")).isEqualTo("'a\\.b$'");
     assertThat(ChildJvm.quote("it's")).isEqualTo("'it'\\''s'");
+  }
+
+  @Test
+  void tlsStepsFollowTheCallStepsWithTheCallSettingsInBothModes() {
+    for (SuiteMode mode : SuiteMode.values()) {
+      SuitePlan plan = SuitePlan.of(mode, DOCS);
+      List<String> names = plan.steps().stream().map(Step::name).toList();
+      assertThat(names).containsSubsequence("call-async", "call-tls", "call-tls-jdk",
+          "hash-quality");
+      assertThat(names.indexOf("call-tls")).isEqualTo(names.indexOf("call-async") + 1);
+      JmhRun latency = run(plan, "call-latency");
+      for (String name : List.of("call-tls", "call-tls-jdk")) {
+        JmhRun tls = run(plan, name);
+        assertThat(tls.benchmarks()).containsExactly(TlsCallBenchmark.class);
+        assertThat(tls.settings()).isEqualTo(latency.settings());
+        assertThat(tls.forkOverheadSeconds()).isEqualTo(latency.forkOverheadSeconds());
+        assertThat(tls.benchmarkMode()).isNull(); // the class's own: sample mode
+        assertThat(tls.gcProfiler()).isFalse();
+        assertThat(tls.combinations()).isEqualTo(3); // raw-plaintext, raw-tls, switchboard-tls
+        assertThat(tls.resultFile()).isEqualTo(DOCS.resolve("bench").resolve(name + ".json"));
+        assertThat(tls.stdoutCapture()).isEqualTo(DOCS.resolve("bench").resolve(name + ".log"));
+      }
+    }
+    // quick: 3 × 1 fork × (5 s iterating + 2.5 s start-up) + 1 s; full: 3 × 3 × (16 + 2.5) + 1
+    assertThat(run(SuitePlan.of(SuiteMode.QUICK, DOCS), "call-tls").estimatedSeconds())
+        .isEqualTo(23.5);
+    assertThat(run(SuitePlan.of(SuiteMode.FULL, DOCS), "call-tls-jdk").estimatedSeconds())
+        .isEqualTo(167.5);
+    assertThat(run(SuitePlan.of(SuiteMode.QUICK, DOCS), "call-tls").estimateFormula())
+        .isEqualTo("3 combinations × 1 fork × (5.00 s iterating + 2.50 s start-up) + 1.00 s");
+  }
+
+  @Test
+  void onlyTheJdkStepSwitchesOpenSslOffInTheForkedJvms() throws Exception {
+    SuitePlan quick = SuitePlan.of(SuiteMode.QUICK, DOCS);
+    JmhRun boringSsl = run(quick, "call-tls");
+    JmhRun jdk = run(quick, "call-tls-jdk");
+
+    assertThat(boringSsl.arguments()).doesNotContain("-jvmArgsAppend");
+    assertThat(jmhOptions(boringSsl).getJvmArgsAppend().hasValue()).isFalse();
+    assertThat(jdk.jvmArgsAppend()).containsExactly(NO_OPEN_SSL);
+    assertThat(jdk.arguments()).containsSequence("-jvmArgsAppend", NO_OPEN_SSL)
+        .containsSequence("-rf", "json", "-rff", DOCS.resolve("bench").resolve("call-tls-jdk.json")
+            .toString());
+    CommandLineOptions options = jmhOptions(jdk);
+    assertThat(options.getJvmArgsAppend().get()).containsExactly(NO_OPEN_SSL);
+    assertThat(options.getBenchModes()).isEmpty(); // the class's sample mode
+    assertThat(options.getForkCount().get()).isEqualTo(1);
+    assertThat(options.getResult().get())
+        .isEqualTo(DOCS.resolve("bench").resolve("call-tls-jdk.json").toString());
+    assertThat(options.getIncludes())
+        .containsExactly("dev\\.switchboard\\.jmh\\.call\\.TlsCallBenchmark\\.");
+    assertThat(JVM.display(jdk)).isEqualTo("java -cp jmh/target/benchmarks.jar"
+        + " org.openjdk.jmh.Main 'dev\\.switchboard\\.jmh\\.call\\.TlsCallBenchmark\\.'"
+        + " -f 1 -wi 2 -w 1s -i 3 -r 1s -t 1 -jvmArgsAppend " + NO_OPEN_SSL
+        + " -foe true -rf json -rff " + DOCS.resolve("bench").resolve("call-tls-jdk.json"));
+  }
+
+  @Test
+  void severalForkedJvmArgumentsGoInOneQuotedJvmArgsAppendValue() throws Exception {
+    JmhRun run = JmhRun.of("picks", "picks", Path.of("x.json"), SHORT, 1, PickBenchmark.class)
+        .jvmArgsAppend("-Da=1").jvmArgsAppend("-Xmx1g", "-Db=two");
+
+    assertThat(run.arguments()).containsSequence("-jvmArgsAppend", "-Da=1 -Xmx1g -Db=two")
+        .containsOnlyOnce("-jvmArgsAppend");
+    assertThat(JVM.display(run)).contains(" -jvmArgsAppend '-Da=1 -Xmx1g -Db=two' -foe true ");
+    assertThat(jmhOptions(run).getJvmArgsAppend().get())
+        .containsExactly("-Da=1", "-Xmx1g", "-Db=two");
+    assertThat(run.estimatedSeconds()).isEqualTo(JmhRun.of("picks", "picks", Path.of("x.json"),
+        SHORT, 1, PickBenchmark.class).estimatedSeconds());
+  }
+
+  @Test
+  void aForkedJvmArgumentJmhWouldSplitOrAnOutputOverTheResultIsRejected() {
+    JmhRun run = JmhRun.of("picks", "picks", Path.of("x.json"), SHORT, 1, PickBenchmark.class);
+
+    assertThatThrownBy(() -> run.jvmArgsAppend("-Dname=two words"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("picks: JMH splits -jvmArgsAppend at whitespace")
+        .hasMessageContaining("'-Dname=two words'");
+    assertThatThrownBy(() -> run.jvmArgsAppend(""))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> run.captureStdout(Path.of("x.json")))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("overwrite");
+    assertThat(run.stdoutCapture()).isNull();
   }
 }

@@ -273,7 +273,8 @@ public final class RegistryNameResolver extends NameResolver {
         logger.warn("Cannot resolve host '{}' of instance {} of {}; keeping its previous address"
             + " {}", instance.host(), instance.instanceId(), target.service(), address);
       }
-      groups.add(new EquivalentAddressGroup(address, attributes(instance)));
+      groups.add(new EquivalentAddressGroup(address, attributes(instance,
+          Boolean.TRUE.equals(channelTls))));
       byInstance.put(instance.instanceId(), address);
     }
     for (String mismatch : mismatched) {
@@ -311,8 +312,15 @@ public final class RegistryNameResolver extends NameResolver {
         .build());
   }
 
-  private static Attributes attributes(ServiceInstance instance) {
-    return Attributes.newBuilder()
+  private static Attributes attributes(ServiceInstance instance, boolean tls) {
+    Attributes.Builder attributes = Attributes.newBuilder();
+    if (tls && !instance.application().isEmpty()) {
+      // The TLS handshake sees only the authority: naming the application there lets the
+      // client require the identity it configured for that application.
+      attributes.set(EquivalentAddressGroup.ATTR_AUTHORITY_OVERRIDE,
+          TlsMaterial.applicationAuthority(instance.application()));
+    }
+    return attributes
         .set(EndpointAttributes.WEIGHT, instance.weight())
         .set(EndpointAttributes.ZONE, instance.zone())
         .set(EndpointAttributes.VERSION, instance.version())
@@ -321,6 +329,7 @@ public final class RegistryNameResolver extends NameResolver {
         .set(EndpointAttributes.STARTED_AT, instance.startedAt())
         .set(EndpointAttributes.INSTANCE_ID, instance.instanceId())
         .set(EndpointAttributes.TLS, instance.tls())
+        .set(EndpointAttributes.APPLICATION, instance.application())
         .build();
   }
 

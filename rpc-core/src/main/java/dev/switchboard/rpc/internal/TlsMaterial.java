@@ -70,21 +70,27 @@ public final class TlsMaterial implements AutoCloseable {
   /**
    * Returns channel credentials for {@code tls} on a channel to {@code service}.
    *
-   * @throws IllegalArgumentException if no identity is configured for {@code service} and
-   *     {@code tls} does not accept any identity its CAs vouch for (fail closed)
+   * @throws IllegalArgumentException if no identity is configured for {@code service} or for any
+   *     application and {@code tls} does not accept any identity its CAs vouch for (fail closed)
    */
   public synchronized ChannelCredentials channel(ClientTls tls, String service) {
-    if (tls.serverIdentity(service).isEmpty() && !tls.acceptsAnyIdentity()) {
-      throw new IllegalArgumentException("TLS to " + service + ": no server identity is"
-          + " configured for it, so any certificate its CAs issued (another service's included)"
-          + " would be accepted; configure ClientTls.Builder.serverIdentity(\"" + service
-          + "\", \"spiffe://...\"), or acceptAnyIdentity() to accept that");
+    IdentityVerifier verifier = new IdentityVerifier(service,
+        tls.serverIdentity(service).orElse(null), tls.applicationIdentities(),
+        tls.acceptsAnyIdentity());
+    if (verifier.acceptsAnything()) {
+      if (!tls.acceptsAnyIdentity()) {
+        throw new IllegalArgumentException("TLS to " + service + ": no server identity is"
+            + " configured for it or for any application, so any certificate its CAs issued"
+            + " (another service's included) would be accepted; configure"
+            + " ClientTls.Builder.serverIdentity(\"" + service + "\", \"spiffe://...\"),"
+            + " applicationIdentity(...), or acceptAnyIdentity() to accept that");
+      }
+      verifier = null;
     }
     int watches = refreshes.size();
     try {
       TlsChannelCredentials.Builder builder = TlsChannelCredentials.newBuilder()
-          .trustManager(trustManager(tls.trustedCa(), tls.refresh(),
-              tls.serverIdentity(service).orElse(null)));
+          .trustManager(trustManager(tls.trustedCa(), tls.refresh(), verifier));
       if (tls.certificateChain().isPresent()) {
         builder.keyManager(keyManager(tls.certificateChain().get(), tls.privateKey().get(),
             tls.refresh()));
@@ -95,6 +101,15 @@ public final class TlsMaterial implements AutoCloseable {
       throw new IllegalArgumentException("cannot load the client's TLS files (" + tls + "): "
           + e.getMessage(), e);
     }
+  }
+
+  /**
+   * Returns the authority under which the resolver connects to an instance of
+   * {@code application} over TLS, so that the handshake can tell which application's identity
+   * to require.
+   */
+  public static String applicationAuthority(String application) {
+    return application;
   }
 
   private AdvancedTlsX509KeyManager keyManager(Path chain, Path key, Duration refresh)
@@ -112,13 +127,14 @@ public final class TlsMaterial implements AutoCloseable {
     return manager;
   }
 
-  private AdvancedTlsX509TrustManager trustManager(Path ca, Duration refresh, String identity)
+  private AdvancedTlsX509TrustManager trustManager(Path ca, Duration refresh,
+      AdvancedTlsX509TrustManager.SslSocketAndEnginePeerVerifier verifier)
       throws IOException, GeneralSecurityException {
     AdvancedTlsX509TrustManager.Builder builder = AdvancedTlsX509TrustManager.newBuilder()
         // The host name would come from the registry: the identity check replaces it.
         .setVerification(AdvancedTlsX509TrustManager.Verification.CERTIFICATE_ONLY_VERIFICATION);
-    if (identity != null) {
-      builder.setSslSocketAndEnginePeerVerifier(new IdentityVerifier(identity));
+    if (verifier != null) {
+      builder.setSslSocketAndEnginePeerVerifier(verifier);
     }
     AdvancedTlsX509TrustManager manager = builder.build();
     String[] seen = fingerprints(ca);
@@ -272,28 +288,64 @@ public final class TlsMaterial implements AutoCloseable {
     refresher.shutdownNow();
   }
 
-  /** Refuses a server whose certificate does not carry the expected identity. */
-  private record IdentityVerifier(String expected)
+  /**
+   * Refuses a server whose certificate does not carry the identity expected of it: the
+   * service's, if one is configured, else that of the application the instance is registered
+   * under (which the resolver put in the connection's authority).
+   */
+  private record IdentityVerifier(String service, String serviceIdentity,
+      java.util.Map<String, String> applicationIdentities, boolean acceptsAny)
       implements AdvancedTlsX509TrustManager.SslSocketAndEnginePeerVerifier {
+
+    boolean acceptsAnything() {
+      return serviceIdentity == null && applicationIdentities.isEmpty();
+    }
+
     @Override
     public void verifyPeerCertificate(X509Certificate[] chain, String authType, Socket socket)
         throws CertificateException {
-      check(chain);
+      check(chain, socket instanceof javax.net.ssl.SSLSocket tls
+          && tls.getHandshakeSession() != null ? tls.getHandshakeSession().getPeerHost() : null);
     }
 
     @Override
     public void verifyPeerCertificate(X509Certificate[] chain, String authType, SSLEngine engine)
         throws CertificateException {
-      check(chain);
+      check(chain, engine.getPeerHost());
     }
 
-    private void check(X509Certificate[] chain) throws CertificateException {
+    private void check(X509Certificate[] chain, String authority) throws CertificateException {
+      String expected = serviceIdentity;
+      if (expected == null) {
+        String application = applicationOf(authority);
+        expected = application == null ? null : applicationIdentities.get(application);
+        if (expected == null) {
+          if (acceptsAny) {
+            return;
+          }
+          throw new CertificateException("no identity is configured for " + service
+              + (application == null ? "" : " or its application " + application)
+              + ", so its certificate cannot be checked");
+        }
+      }
       List<String> presented = chain.length == 0 ? List.of() : identities(chain[0]);
       if (!presented.contains(expected)) {
         throw new CertificateException("the server presented identity " + presented
             + ", not the expected " + expected + " (an impostor, or a misconfigured"
             + " certificate)");
       }
+    }
+
+    private String applicationOf(String authority) {
+      if (authority == null) {
+        return null;
+      }
+      for (String application : applicationIdentities.keySet()) {
+        if (applicationAuthority(application).equals(authority)) {
+          return application;
+        }
+      }
+      return null;
     }
   }
 }

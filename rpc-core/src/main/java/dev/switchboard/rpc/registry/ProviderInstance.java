@@ -117,7 +117,7 @@ public record ProviderInstance(
       if (exported.name().equals(service)) {
         return new ServiceInstance(instanceId, exported.name(), host, port, exported.weight(),
             exported.zone(), exported.version(), exported.group(), state, startedAt,
-            exported.metadata(), tls);
+            exported.metadata(), tls, application);
       }
     }
     return null;

@@ -24,13 +24,23 @@ import java.util.Map;
  * @param startedAt when the instance started serving
  * @param metadata free-form metadata
  * @param tls whether the instance serves over TLS
+ * @param application the application (cluster) the instance belongs to, as the registry says;
+ *     empty when unknown
  */
 public record ServiceInstance(
     String instanceId, String service, String host, int port, int weight, String zone,
     String version, String group, InstanceState state, Instant startedAt,
-    Map<String, String> metadata, boolean tls) {
+    Map<String, String> metadata, boolean tls, String application) {
 
-  /** A plaintext instance. */
+  /** An instance of an unknown application. */
+  public ServiceInstance(String instanceId, String service, String host, int port, int weight,
+      String zone, String version, String group, InstanceState state, Instant startedAt,
+      Map<String, String> metadata, boolean tls) {
+    this(instanceId, service, host, port, weight, zone, version, group, state, startedAt,
+        metadata, tls, "");
+  }
+
+  /** A plaintext instance of an unknown application. */
   public ServiceInstance(String instanceId, String service, String host, int port, int weight,
       String zone, String version, String group, InstanceState state, Instant startedAt,
       Map<String, String> metadata) {
@@ -53,5 +63,8 @@ public record ServiceInstance(
     requireNonNull(state, "state");
     requireNonNull(startedAt, "startedAt");
     metadata = Map.copyOf(requireNonNull(metadata, "metadata"));
+    if (!application.isEmpty()) {
+      Names.checkApplicationName(application);
+    }
   }
 }

@@ -4,11 +4,14 @@ import static java.util.Objects.requireNonNull;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import dev.switchboard.rpc.internal.ClientMetrics;
 import dev.switchboard.rpc.internal.Durations;
 import dev.switchboard.rpc.internal.FallbackInterceptor;
 import dev.switchboard.rpc.internal.FallbackStats;
 import dev.switchboard.rpc.internal.InProcessFallback;
+import dev.switchboard.rpc.internal.Instrumentation;
 import dev.switchboard.rpc.internal.ReferenceCompiler;
+import dev.switchboard.rpc.internal.RegistryMetrics;
 import dev.switchboard.rpc.internal.ReferenceCompiler.ChannelKey;
 import dev.switchboard.rpc.internal.ReferenceCompiler.CompiledReference;
 import dev.switchboard.rpc.internal.RegistryTarget;
@@ -75,6 +78,10 @@ public final class RpcClient implements AutoCloseable {
   private final ReferenceCompiler.Resources resources = new Resources();
   private final ClientTls tls;
   private final TlsMaterial tlsMaterial;
+  private final MetricsServer metricsServer;
+  private final Instrumentation instrumentation;
+  private final ClientMetrics metrics;
+  private final RegistryMetrics registryMetrics;
   private final AtomicBoolean closed = new AtomicBoolean();
 
   private RpcClient(Builder builder, Registry registry, boolean ownsRegistry) {
@@ -98,6 +105,23 @@ public final class RpcClient implements AutoCloseable {
         .build();
     this.fallbacks = new FallbackInterceptor.Shared(responseCache, fallbackStats,
         builder.identityHeaders);
+    this.metricsServer = builder.metricsPort == null ? null
+        : MetricsServer.start(builder.metricsPort);
+    this.instrumentation = Instrumentation.of(metricsServer != null ? metricsServer.telemetry()
+        : builder.telemetry != null ? builder.telemetry : Telemetry.global());
+    this.metrics = instrumentation.enabled()
+        ? new ClientMetrics(instrumentation.meter(), fallbackStats, () -> budgets.entrySet()
+            .stream().map(e -> Map.entry(e.getKey().service(), e.getValue())).toList())
+        : null;
+    this.registryMetrics = instrumentation.enabled()
+        ? new RegistryMetrics(instrumentation.meter(), registry, "client") : null;
+  }
+
+  /** Returns the port of the Prometheus endpoint {@code metricsPort(...)} started, if any. */
+  public java.util.OptionalInt metricsPort() {
+    MetricsServer metrics = metricsServer;
+    return metrics == null ? java.util.OptionalInt.empty()
+        : java.util.OptionalInt.of(metrics.port());
   }
 
   /** Returns a new builder. */
@@ -196,6 +220,7 @@ public final class RpcClient implements AutoCloseable {
       NettyChannelBuilder builder = channelTls == null
           ? NettyChannelBuilder.forTarget(target).usePlaintext()
           : NettyChannelBuilder.forTarget(target, tlsMaterial.channel(channelTls, k.service()));
+      instrumentation.configure(builder);
       return builder
           .setNameResolverArg(RegistryNameResolverProvider.REGISTRY, registry)
           .setNameResolverArg(RegistryNameResolverProvider.CHANNEL_TLS, channelTls != null)
@@ -288,8 +313,17 @@ public final class RpcClient implements AutoCloseable {
       fallback.close();
     }
     tlsMaterial.close();
+    if (registryMetrics != null) {
+      registryMetrics.close();
+    }
+    if (metrics != null) {
+      metrics.close();
+    }
     if (ownsRegistry) {
       registry.close();
+    }
+    if (metricsServer != null) {
+      metricsServer.close();
     }
   }
 
@@ -318,6 +352,8 @@ public final class RpcClient implements AutoCloseable {
     private BalancerSettings defaultBalancer = BalancerSettings.named(DEFAULT_BALANCER);
     private LongSupplier nanoClock = System::nanoTime;
     private ClientTls tls;
+    private Telemetry telemetry;
+    private Integer metricsPort;
     private List<io.grpc.Metadata.Key<String>> identityHeaders =
         List.of(FallbackInterceptor.AUTHORIZATION);
     private Duration defaultDeadline;
@@ -415,6 +451,26 @@ public final class RpcClient implements AutoCloseable {
     }
 
     /**
+     * Reports gRPC's client metrics and traces and Switchboard's own signals to
+     * {@code telemetry}; {@link Telemetry#global()} by default (nothing unless the application
+     * registered a global OpenTelemetry).
+     */
+    public Builder telemetry(Telemetry telemetry) {
+      this.telemetry = requireNonNull(telemetry, "telemetry");
+      return this;
+    }
+
+    /**
+     * Serves this client's metrics as Prometheus text at {@code http://0.0.0.0:port/metrics}
+     * (a {@link MetricsServer} started with the client and closed with it; 0 picks a free
+     * port). Not together with {@link #telemetry}.
+     */
+    public Builder metricsPort(int port) {
+      this.metricsPort = Instrumentation.checkMetricsPort(port);
+      return this;
+    }
+
+    /**
      * Calls over TLS (optionally mutual) with {@code tls}, each service's instances checked for
      * the identity configured for it; plaintext by default.
      */
@@ -452,10 +508,17 @@ public final class RpcClient implements AutoCloseable {
       if (registryUri == null) {
         throw new IllegalStateException("no registry set: call registry(\"zk://host:port\")");
       }
+      Instrumentation.checkOneSource(telemetry, metricsPort);
       if (registry != null) {
         return new RpcClient(this, registry, false);
       }
-      return new RpcClient(this, RegistryProviders.loadDefault().open(registryUri), true);
+      Registry opened = RegistryProviders.loadDefault().open(registryUri);
+      try {
+        return new RpcClient(this, opened, true);
+      } catch (RuntimeException e) {
+        opened.close(); // the metrics port could not be bound
+        throw e;
+      }
     }
   }
 }

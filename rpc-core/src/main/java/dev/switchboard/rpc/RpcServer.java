@@ -15,6 +15,8 @@ import dev.switchboard.rpc.registry.RegistryProviders;
 import io.grpc.Server;
 import io.grpc.ServerServiceDefinition;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
+import dev.switchboard.rpc.internal.Instrumentation;
+import dev.switchboard.rpc.internal.RegistryMetrics;
 import io.grpc.netty.NettyServerBuilder;
 import io.grpc.protobuf.services.HealthStatusManager;
 import io.grpc.protobuf.services.ProtoReflectionServiceV1;
@@ -81,6 +83,9 @@ public final class RpcServer implements AutoCloseable {
   private final HealthStatusManager health = new HealthStatusManager();
   private Server server;
   private TlsMaterial tls;
+  private MetricsServer metricsServer;
+  private Instrumentation instrumentation;
+  private RegistryMetrics registryMetrics;
   private Registry registry;
   private Registration registration;
   private Thread shutdownHook;
@@ -88,6 +93,13 @@ public final class RpcServer implements AutoCloseable {
   private RpcServer(Builder config, List<ServiceBinding> bindings) {
     this.config = config;
     this.bindings = bindings;
+  }
+
+  /** Returns the port of the Prometheus endpoint {@code metricsPort(...)} started, if any. */
+  public java.util.OptionalInt metricsPort() {
+    MetricsServer metrics = metricsServer;
+    return metrics == null ? java.util.OptionalInt.empty()
+        : java.util.OptionalInt.of(metrics.port());
   }
 
   /** Returns a new builder. */
@@ -108,14 +120,24 @@ public final class RpcServer implements AutoCloseable {
       throw new IllegalStateException("RpcServer already " + state.get());
     }
     InetSocketAddress address = new InetSocketAddress(config.bindAddress, config.port);
+    Telemetry telemetry = config.telemetry;
+    if (config.metricsPort != null) {
+      try {
+        metricsServer = MetricsServer.start(config.bindAddress, config.metricsPort);
+      } catch (RuntimeException e) {
+        state.set(State.CLOSED);
+        throw e;
+      }
+      telemetry = metricsServer.telemetry();
+    }
     NettyServerBuilder netty;
     if (config.tls != null) {
       tls = new TlsMaterial();
       try {
         netty = NettyServerBuilder.forAddress(address, tls.server(config.tls));
       } catch (RuntimeException e) {
-        tls.close();
         state.set(State.CLOSED);
+        closeStartResources();
         throw e;
       }
       if (!config.tls.allowedClients().isEmpty()) {
@@ -124,6 +146,8 @@ public final class RpcServer implements AutoCloseable {
     } else {
       netty = NettyServerBuilder.forAddress(address);
     }
+    instrumentation = Instrumentation.of(telemetry);
+    instrumentation.configure(netty);
     netty.addService(health.getHealthService())
         .addService(ProtoReflectionServiceV1.newInstance());
     for (ServiceBinding binding : bindings) {
@@ -133,7 +157,7 @@ public final class RpcServer implements AutoCloseable {
       server = netty.build().start();
     } catch (IOException e) {
       state.set(State.CLOSED);
-      closeTls();
+      closeStartResources();
       throw new UncheckedIOException("cannot bind " + config.bindAddress + ":" + config.port, e);
     }
     for (ServiceBinding binding : bindings) {
@@ -163,6 +187,9 @@ public final class RpcServer implements AutoCloseable {
     }
     registry = config.registry != null
         ? config.registry : RegistryProviders.loadDefault().open(config.registryUri);
+    if (instrumentation.enabled()) {
+      registryMetrics = new RegistryMetrics(instrumentation.meter(), registry, "server");
+    }
     String host = config.advertisedHost != null
         ? config.advertisedHost : HostAddresses.advertisedHost(config.bindAddress);
     int port = port();
@@ -195,6 +222,7 @@ public final class RpcServer implements AutoCloseable {
         cause.addSuppressed(e);
       }
     }
+    closeRegistryMetrics();
     if (registry != null && config.registry == null) {
       try {
         registry.close();
@@ -211,7 +239,7 @@ public final class RpcServer implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-    closeTls();
+    closeStartResources();
   }
 
   /** Returns the port the server listens on (the bound one when built with port 0). */
@@ -288,16 +316,27 @@ public final class RpcServer implements AutoCloseable {
       server.shutdownNow();
       Thread.currentThread().interrupt();
     }
+    closeRegistryMetrics();
     if (registry != null && config.registry == null) {
       registry.close();
     }
-    closeTls();
+    closeStartResources();
     logger.info("Stopped serving {}", serviceNames());
   }
 
-  private void closeTls() {
+  private void closeRegistryMetrics() {
+    if (registryMetrics != null) {
+      registryMetrics.close();
+    }
+  }
+
+  // The resources start() opened before the gRPC server, closed in reverse order.
+  private void closeStartResources() {
     if (tls != null) {
       tls.close();
+    }
+    if (metricsServer != null) {
+      metricsServer.close();
     }
   }
 
@@ -350,8 +389,30 @@ public final class RpcServer implements AutoCloseable {
     private String zone;
     private Duration registrationTimeout = Duration.ofSeconds(5);
     private ServerTls tls;
+    private Telemetry telemetry;
+    private Integer metricsPort;
 
     private Builder() {}
+
+    /**
+     * Reports gRPC's server metrics and traces and Switchboard's registry signals to
+     * {@code telemetry}; {@link Telemetry#global()} by default (nothing unless the application
+     * registered a global OpenTelemetry).
+     */
+    public Builder telemetry(Telemetry telemetry) {
+      this.telemetry = java.util.Objects.requireNonNull(telemetry, "telemetry");
+      return this;
+    }
+
+    /**
+     * Serves this server's metrics as Prometheus text at {@code http://bindAddress:port/metrics}
+     * (a {@link MetricsServer} started and stopped with the server; 0 picks a free port). Not
+     * together with {@link #telemetry}: with an SDK of your own, add the Prometheus reader to it.
+     */
+    public Builder metricsPort(int port) {
+      this.metricsPort = Instrumentation.checkMetricsPort(port);
+      return this;
+    }
 
     /**
      * Serves over TLS (optionally mutual) with {@code tls}; plaintext by default. The
@@ -501,6 +562,7 @@ public final class RpcServer implements AutoCloseable {
       if (services.isEmpty()) {
         throw new IllegalStateException("no service added: call addService(...) at least once");
       }
+      Instrumentation.checkOneSource(telemetry, metricsPort);
       if ((registry != null || registryUri != null) && application == null) {
         throw new IllegalStateException("application name is required when a registry is set:"
             + " call application(\"...\")");
@@ -530,6 +592,8 @@ public final class RpcServer implements AutoCloseable {
       copy.ticker = ticker;
       copy.registrationTimeout = registrationTimeout;
       copy.tls = tls;
+      copy.telemetry = telemetry != null ? telemetry : Telemetry.global();
+      copy.metricsPort = metricsPort;
       return new RpcServer(copy, List.copyOf(bindings));
     }
 

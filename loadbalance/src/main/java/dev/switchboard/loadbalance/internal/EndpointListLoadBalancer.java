@@ -67,10 +67,21 @@ public abstract class EndpointListLoadBalancer extends LoadBalancer {
   private int failureMask = LoadTracerFactory.mask(FailureAccrual.DEFAULTS.failureCodes());
   private boolean panicking;
   private boolean shut;
+  private final BalancerMetrics metrics;
 
   protected EndpointListLoadBalancer(Helper helper, LongSupplier nanoClock) {
     this.helper = helper;
     this.nanoClock = nanoClock;
+    this.metrics = new BalancerMetrics(helper.getMetricRecorder(), channelTarget(helper));
+  }
+
+  // A helper of a parent balancer that does not forward the target: label by the authority.
+  private static String channelTarget(Helper helper) {
+    try {
+      return helper.getChannelTarget();
+    } catch (UnsupportedOperationException e) {
+      return helper.getAuthority();
+    }
   }
 
   protected EndpointListLoadBalancer(Helper helper) {
@@ -128,8 +139,17 @@ public abstract class EndpointListLoadBalancer extends LoadBalancer {
     if (mask == 0 && !counts && !timed && total == null) {
       return PickResult.withSubchannel(endpoint.subchannel());
     }
+    List<String> labels = metrics.labelsFor(instanceLabel(endpoint.attributes(),
+        endpoint.name()));
     return PickResult.withSubchannel(endpoint.subchannel(), new LoadTracerFactory(
-        endpoint.name(), endpoint.load(), counts, timed, total, mask, healthListener));
+        endpoint.name(), endpoint.load(), counts, timed, total, mask, healthListener,
+        () -> metrics.picked(labels)));
+  }
+
+  /** Returns the instance id the registry gave the endpoint, else its address. */
+  private static String instanceLabel(Attributes attributes, String name) {
+    String id = attributes.get(dev.switchboard.rpc.EndpointAttributes.INSTANCE_ID);
+    return id != null ? id : name;
   }
 
   /**
@@ -269,8 +289,17 @@ public abstract class EndpointListLoadBalancer extends LoadBalancer {
       if (shut) {
         return; // a call that outlived the balancer
       }
+      Endpoint changed = byName(name);
+      if (changed != null) {
+        List<String> labels = metrics.labelsFor(instanceLabel(changed.attributes, name));
+        if (change == EndpointHealth.Change.EJECTED) {
+          metrics.ejected(labels);
+        } else {
+          metrics.restored(labels);
+        }
+      }
       if (change == EndpointHealth.Change.EJECTED) {
-        Endpoint endpoint = byName(name);
+        Endpoint endpoint = changed;
         long nanos = endpoint == null ? 0
             : endpoint.load.health().ejectedUntilNanos() - nanoClock.getAsLong();
         logger.warn("FAILURE ACCRUAL: instance {} of {} ejected for {} ms (ejection #{}); last"
@@ -424,6 +453,11 @@ public abstract class EndpointListLoadBalancer extends LoadBalancer {
           service(), decision.failing(), healths.length);
     }
     panicking = decision.panic();
+    int ejectedNow = 0;
+    for (int role : decision.roles()) {
+      ejectedNow += role == Rotation.IN ? 0 : 1;
+    }
+    metrics.state(ejectedNow, panicking);
     List<EndpointView> all = new ArrayList<>(endpoints.size());
     List<EndpointView> rotation = new ArrayList<>();
     List<EndpointView> probes = new ArrayList<>();
@@ -465,6 +499,7 @@ public abstract class EndpointListLoadBalancer extends LoadBalancer {
   @Override
   public void shutdown() {
     shut = true;
+    metrics.close();
     if (refresh != null) {
       refresh.cancel();
     }

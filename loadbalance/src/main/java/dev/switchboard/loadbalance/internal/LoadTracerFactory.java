@@ -35,15 +35,17 @@ final class LoadTracerFactory extends ClientStreamTracer.Factory {
   private final AtomicInteger total;
   private final int failureMask;
   private final HealthListener listener;
+  private final Runnable onStarted;
   private final int epoch;
 
   /**
    * Measures calls to {@code endpoint}: counts them in flight if {@code counts}, times them if
    * {@code timed}, also counts into {@code total} unless it is null, and judges outcomes by
-   * {@code failureMask} (bit {@code code.value()} set for each failure code; 0 to judge none).
+   * {@code failureMask} (bit {@code code.value()} set for each failure code; 0 to judge none),
+   * and runs {@code onStarted} for each call the endpoint receives (the pick counter).
    */
   LoadTracerFactory(String endpoint, EndpointLoad load, boolean counts, boolean timed,
-      AtomicInteger total, int failureMask, HealthListener listener) {
+      AtomicInteger total, int failureMask, HealthListener listener, Runnable onStarted) {
     this.endpoint = endpoint;
     this.load = load;
     this.counts = counts || timed;
@@ -51,6 +53,7 @@ final class LoadTracerFactory extends ClientStreamTracer.Factory {
     this.total = total;
     this.failureMask = failureMask;
     this.listener = listener;
+    this.onStarted = onStarted;
     this.epoch = load.health().epoch();
   }
 
@@ -86,6 +89,7 @@ final class LoadTracerFactory extends ClientStreamTracer.Factory {
       if (total != null) {
         total.incrementAndGet();
       }
+      onStarted.run();
     }
 
     @Override

@@ -20,6 +20,7 @@ public final class FallbackStats {
   private static final long LOG_INTERVAL_NANOS = 10_000_000_000L;
 
   private final Map<String, LongAdder> counts = new ConcurrentHashMap<>();
+  private final Map<MethodKind, LongAdder> byKind = new ConcurrentHashMap<>();
   private final Map<String, AtomicLong> lastLogged = new ConcurrentHashMap<>();
   private final Map<String, LongAdder> sinceLog = new ConcurrentHashMap<>();
   private final LongSupplier nanoClock;
@@ -31,6 +32,7 @@ public final class FallbackStats {
   /** Records a fallback of {@code kind} for {@code method} after {@code failure}. */
   public void record(String method, String kind, Status failure) {
     counts.computeIfAbsent(method, m -> new LongAdder()).increment();
+    byKind.computeIfAbsent(new MethodKind(method, kind), k -> new LongAdder()).increment();
     LongAdder pending = sinceLog.computeIfAbsent(method, m -> new LongAdder());
     pending.increment();
     AtomicLong last = lastLogged.computeIfAbsent(method, m -> new AtomicLong(Long.MIN_VALUE));
@@ -42,6 +44,16 @@ public final class FallbackStats {
           + " report", kind, method, failure.getCode(), failure.getDescription(),
           pending.sumThenReset());
     }
+  }
+
+  /** A full method name and a fallback kind ({@code cached}, {@code object}, {@code fixed}). */
+  public record MethodKind(String method, String kind) {}
+
+  /** Returns the fallbacks per method and kind so far. */
+  public Map<MethodKind, Long> countsByKind() {
+    Map<MethodKind, Long> snapshot = new java.util.HashMap<>();
+    byKind.forEach((key, count) -> snapshot.put(key, count.sum()));
+    return snapshot;
   }
 
   /** Returns the fallbacks per full method name so far. */

@@ -15,6 +15,8 @@ public final class RetryBudgetTracker {
   private final LongSupplier nanoClock;
   private double balance;
   private long lastNanos;
+  private long withdrawals;
+  private long denials;
 
   /** Tracks {@code budget}, timed by {@code nanoClock} (e.g. {@code System::nanoTime}). */
   public RetryBudgetTracker(RetryBudget budget, LongSupplier nanoClock) {
@@ -42,9 +44,27 @@ public final class RetryBudgetTracker {
     refill();
     if (balance >= 1) {
       balance -= 1;
+      withdrawals++;
       return true;
     }
+    denials++;
     return false;
+  }
+
+  /** Returns how many retries the budget has granted so far. */
+  public synchronized long withdrawals() {
+    return withdrawals;
+  }
+
+  /** Returns how many retries the budget has refused so far. */
+  public synchronized long denials() {
+    return denials;
+  }
+
+  /** Returns the retries the budget holds now (at most its cap). */
+  public synchronized double balance() {
+    refill();
+    return balance;
   }
 
   private void refill() {

@@ -24,6 +24,15 @@ public interface Registry extends AutoCloseable {
   /** Starts delivering snapshots of {@code service}'s instances to {@code listener}. */
   Watch watch(String service, RegistryListener listener);
 
+  /**
+   * Returns a snapshot of the registry client's own state (session, re-registrations, skipped
+   * nodes, each watched service's protection); {@link RegistryHealth#UNKNOWN} unless the
+   * implementation reports it. Cheap enough to call on every metrics collection.
+   */
+  default RegistryHealth health() {
+    return RegistryHealth.UNKNOWN;
+  }
+
   /** Deregisters what this registry registered, stops its watches and releases its resources. */
   @Override
   void close();

@@ -1,0 +1,292 @@
+package dev.switchboard.rpc;
+
+import static dev.switchboard.rpc.testing.Greeters.WORLD;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import dev.switchboard.proto.helloworld.GreeterGrpc;
+import dev.switchboard.proto.helloworld.HelloReply;
+import dev.switchboard.proto.helloworld.HelloRequest;
+import dev.switchboard.rpc.testing.Closer;
+import dev.switchboard.rpc.testing.PrometheusText;
+import dev.switchboard.rpc.testing.TestGreeter;
+import io.grpc.stub.StreamObserver;
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
+import io.opentelemetry.context.propagation.ContextPropagators;
+import io.opentelemetry.sdk.OpenTelemetrySdk;
+import io.opentelemetry.sdk.metrics.SdkMeterProvider;
+import io.opentelemetry.sdk.metrics.data.MetricData;
+import io.opentelemetry.sdk.testing.exporter.InMemoryMetricReader;
+import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
+import io.opentelemetry.sdk.trace.SdkTracerProvider;
+import io.opentelemetry.sdk.trace.data.SpanData;
+import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * Metrics and traces of real servers and clients on loopback, read with the OpenTelemetry SDK's
+ * in-memory reader and exporter, and scraped over HTTP from the Prometheus endpoint.
+ */
+@Timeout(60)
+class TelemetryTest {
+  private static final AtomicInteger names = new AtomicInteger();
+  private static final AttributeKey<String> METHOD = AttributeKey.stringKey("grpc.method");
+  private static final AttributeKey<String> STATUS = AttributeKey.stringKey("grpc.status");
+  private static final AttributeKey<String> TARGET = AttributeKey.stringKey("grpc.target");
+
+  private final Closer closer = new Closer();
+  private final InMemoryMetricReader metrics = InMemoryMetricReader.create();
+  private final InMemorySpanExporter spans = InMemorySpanExporter.create();
+  private OpenTelemetrySdk sdk;
+  private String registry;
+
+  @BeforeEach
+  void setUp() {
+    registry = "memory://telemetry-" + names.incrementAndGet();
+    sdk = OpenTelemetrySdk.builder()
+        .setMeterProvider(SdkMeterProvider.builder().registerMetricReader(metrics).build())
+        .setTracerProvider(SdkTracerProvider.builder()
+            .addSpanProcessor(SimpleSpanProcessor.create(spans)).build())
+        .setPropagators(ContextPropagators.create(W3CTraceContextPropagator.getInstance()))
+        .build();
+  }
+
+  @AfterEach
+  void tearDown() throws Exception {
+    closer.close();
+    sdk.close();
+  }
+
+  private Telemetry telemetry() {
+    return Telemetry.builder(sdk).build();
+  }
+
+  private RpcServer serve(String application, Object service) {
+    return closer.register(RpcServer.builder().application(application).registry(registry)
+        .bindAddress("127.0.0.1").drainPeriod(Duration.ZERO).shutdownGrace(Duration.ofSeconds(1))
+        .shutdownHook(false).telemetry(telemetry()).addService(service).build().start());
+  }
+
+  private RpcClient client() {
+    return closer.register(RpcClient.builder().registry(registry).defaultBalancer("round_robin")
+        .shutdownGrace(Duration.ofMillis(200)).telemetry(telemetry()).build());
+  }
+
+  private Map<String, MetricData> collected() {
+    return metrics.collectAllMetrics().stream()
+        .collect(Collectors.toMap(MetricData::getName, m -> m, (a, b) -> a));
+  }
+
+  private static Set<String> values(MetricData metric, AttributeKey<String> key) {
+    Collection<? extends io.opentelemetry.sdk.metrics.data.PointData> points =
+        metric.getData().getPoints();
+    return points.stream().map(p -> p.getAttributes().get(key)).collect(Collectors.toSet());
+  }
+
+  private static long sum(MetricData metric) {
+    return metric.getLongSumData().getPoints().stream().mapToLong(p -> p.getValue()).sum();
+  }
+
+  @Test
+  void callsRecordGrpcsStandardMetricsOnBothSides() {
+    serve("greeter", new TestGreeter("one"));
+    GreeterGrpc.GreeterBlockingStub greeter = client().stub(GreeterGrpc::newBlockingStub);
+    for (int i = 0; i < 5; i++) {
+      greeter.withDeadlineAfter(5, TimeUnit.SECONDS).sayHello(WORLD);
+    }
+
+    await().atMost(Duration.ofSeconds(10))
+        .until(() -> collected().containsKey("grpc.server.call.duration"));
+    Map<String, MetricData> all = collected();
+    assertThat(all).containsKeys("grpc.client.attempt.started", "grpc.client.attempt.duration",
+        "grpc.client.call.duration", "grpc.client.attempt.sent_total_compressed_message_size",
+        "grpc.server.call.started", "grpc.server.call.duration");
+    MetricData callDuration = all.get("grpc.client.call.duration");
+    assertThat(callDuration.getUnit()).isEqualTo("s");
+    assertThat(values(callDuration, METHOD)).containsExactly("helloworld.Greeter/SayHello");
+    assertThat(values(callDuration, STATUS)).containsExactly("OK");
+    assertThat(values(callDuration, TARGET)).singleElement().asString()
+        .endsWith("/helloworld.Greeter");
+    assertThat(callDuration.getHistogramData().getPoints().iterator().next().getCount())
+        .isEqualTo(5);
+    assertThat(values(all.get("grpc.server.call.duration"), METHOD))
+        .containsExactly("helloworld.Greeter/SayHello");
+  }
+
+  /** Answers every call itself, as a fallback object does. */
+  static final class Fallback extends GreeterGrpc.GreeterImplBase {
+    @Override
+    public void sayHello(HelloRequest request, StreamObserver<HelloReply> responses) {
+      responses.onNext(HelloReply.newBuilder().setServedBy("fallback").build());
+      responses.onCompleted();
+    }
+  }
+
+  @Test
+  void fallbacksAreCountedByMethodAndKind() {
+    RpcClient client = client();
+    GreeterGrpc.GreeterBlockingStub greeter = client.stub(GreeterGrpc::newBlockingStub,
+        ReferenceConfig.builder().fallback(new Fallback()).build());
+    for (int i = 0; i < 3; i++) { // no provider anywhere: the fallback answers
+      assertThat(greeter.withDeadlineAfter(5, TimeUnit.SECONDS).sayHello(WORLD).getServedBy())
+          .isEqualTo("fallback");
+    }
+
+    MetricData fallbacks = collected().get("switchboard.client.fallbacks");
+    assertThat(fallbacks).isNotNull();
+    assertThat(fallbacks.getUnit()).isEqualTo("{call}");
+    assertThat(sum(fallbacks)).isEqualTo(3);
+    assertThat(values(fallbacks, AttributeKey.stringKey("switchboard.fallback.kind")))
+        .containsExactly(Fallbacks.OBJECT);
+    assertThat(values(fallbacks, METHOD)).containsExactly("helloworld.Greeter/SayHello");
+  }
+
+  @Test
+  void theRegistrysStateIsReportedForClientAndServer() {
+    serve("greeter", new TestGreeter("one"));
+    client().stub(GreeterGrpc::newBlockingStub).withDeadlineAfter(5, TimeUnit.SECONDS)
+        .sayHello(WORLD);
+
+    MetricData session = collected().get("switchboard.registry.session");
+    assertThat(session).isNotNull();
+    assertThat(values(session, AttributeKey.stringKey("switchboard.role")))
+        .containsExactlyInAnyOrder("client", "server");
+  }
+
+  @Test
+  void aCallAcrossThreeServicesIsOneTrace() {
+    // edge -> middle -> leaf, each hop a Switchboard client inside a Switchboard server.
+    serve("leaf", new TestGreeter("leaf"));
+    RpcClient middleClient = client();
+    GreeterGrpc.GreeterBlockingStub toLeaf = middleClient.stub(GreeterGrpc::newBlockingStub,
+        ReferenceConfig.builder().service("helloworld.Greeter").build());
+    String relayRegistry = "memory://telemetry-relay-" + names.incrementAndGet();
+    closer.register(RpcServer.builder().application("middle").registry(relayRegistry)
+        .bindAddress("127.0.0.1").drainPeriod(Duration.ZERO).shutdownGrace(Duration.ofSeconds(1))
+        .shutdownHook(false).telemetry(telemetry())
+        .addService(new Relay(toLeaf)).build().start());
+    RpcClient edge = closer.register(RpcClient.builder().registry(relayRegistry)
+        .defaultBalancer("round_robin").shutdownGrace(Duration.ofMillis(200))
+        .telemetry(telemetry()).build());
+
+    assertThat(edge.stub(GreeterGrpc::newBlockingStub).withDeadlineAfter(5, TimeUnit.SECONDS)
+        .sayHello(WORLD).getServedBy()).isEqualTo("leaf");
+
+    await().atMost(Duration.ofSeconds(10)).until(() -> spans.getFinishedSpanItems().size() >= 6);
+    List<SpanData> finished = spans.getFinishedSpanItems();
+    assertThat(finished.stream().map(SpanData::getTraceId).distinct()).hasSize(1);
+    // gRFC A72's spans: Sent.* per client call, Attempt.* per attempt, Recv.* per server call.
+    Map<String, Long> byKind = finished.stream().collect(Collectors.groupingBy(
+        span -> span.getName().substring(0, span.getName().indexOf('.')),
+        Collectors.counting()));
+    assertThat(byKind).containsEntry("Sent", 2L).containsEntry("Attempt", 2L)
+        .containsEntry("Recv", 2L);
+    // The leaf's server span is a child of the middle's attempt, which is a child of the
+    // middle's server span: the context crossed both hops.
+    Map<String, SpanData> byId = finished.stream()
+        .collect(Collectors.toMap(SpanData::getSpanId, span -> span));
+    assertThat(finished.stream().filter(span -> span.getName().startsWith("Recv."))
+        .filter(span -> byId.containsKey(span.getParentSpanId())
+            && byId.get(span.getParentSpanId()).getName().startsWith("Attempt.")))
+        .hasSize(2);
+  }
+
+  /** Passes each call on to the next hop. */
+  static final class Relay extends GreeterGrpc.GreeterImplBase {
+    private final GreeterGrpc.GreeterBlockingStub next;
+
+    Relay(GreeterGrpc.GreeterBlockingStub next) {
+      this.next = next;
+    }
+
+    @Override
+    public void sayHello(HelloRequest request, StreamObserver<HelloReply> responses) {
+      responses.onNext(next.withDeadlineAfter(5, TimeUnit.SECONDS).sayHello(request));
+      responses.onCompleted();
+    }
+  }
+
+  @Test
+  void theMetricsPortServesPrometheusTextWithGrpcAndSwitchboardSeries() throws Exception {
+    RpcServer server = closer.register(RpcServer.builder().application("greeter")
+        .registry(registry).bindAddress("127.0.0.1").drainPeriod(Duration.ZERO)
+        .shutdownGrace(Duration.ofSeconds(1)).shutdownHook(false).metricsPort(0)
+        .addService(new TestGreeter("one")).build().start());
+    RpcClient client = closer.register(RpcClient.builder().registry(registry)
+        .defaultBalancer("round_robin").shutdownGrace(Duration.ofMillis(200)).metricsPort(0)
+        .build());
+    client.stub(GreeterGrpc::newBlockingStub).withDeadlineAfter(5, TimeUnit.SECONDS)
+        .sayHello(WORLD);
+
+    PrometheusText clientText = PrometheusText.parse(scrape(client.metricsPort().orElseThrow()));
+    assertThat(clientText.families()).containsKeys("grpc_client_call_duration_seconds",
+        "grpc_client_attempt_started_total", "switchboard_registry_session");
+    assertThat(clientText.samples("grpc_client_attempt_started_total")).isNotEmpty();
+    assertThat(clientText.families().get("grpc_client_call_duration_seconds").type())
+        .isEqualTo("histogram");
+    assertThat(clientText.samples("grpc_client_call_duration_seconds_count"))
+        .anySatisfy(sample -> {
+          assertThat(sample.labels()).containsEntry("grpc_method", "helloworld.Greeter/SayHello")
+              .containsEntry("grpc_status", "OK");
+          assertThat(sample.value()).isEqualTo(1.0);
+        });
+    PrometheusText serverText = PrometheusText.parse(scrape(server.metricsPort().orElseThrow()));
+    assertThat(serverText.families()).containsKey("grpc_server_call_duration_seconds");
+  }
+
+  @Test
+  void metricsPortAndTelemetryTogetherAreRefused() {
+    assertThatThrownBy(() -> RpcClient.builder().registry(registry).metricsPort(0)
+        .telemetry(telemetry()).build()).isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("metricsPort(0)").hasMessageContaining("telemetry(...)");
+    assertThatThrownBy(() -> RpcServer.builder().metricsPort(70_000))
+        .hasMessageContaining("metricsPort 70000 is out of range (allowed: 0..65535)");
+  }
+
+  @Test
+  void withoutTelemetryNothingIsInstalled() {
+    serve("greeter", new TestGreeter("one"));
+    RpcClient plain = closer.register(RpcClient.builder().registry(registry)
+        .defaultBalancer("round_robin").shutdownGrace(Duration.ofMillis(200))
+        .telemetry(Telemetry.disabled()).build());
+    plain.stub(GreeterGrpc::newBlockingStub).withDeadlineAfter(5, TimeUnit.SECONDS)
+        .sayHello(WORLD);
+
+    // Only the server (which has telemetry) recorded anything; it records when its call ends.
+    await().atMost(Duration.ofSeconds(10))
+        .until(() -> collected().containsKey("grpc.server.call.duration"));
+    Map<String, MetricData> all = collected();
+    assertThat(all).doesNotContainKey("grpc.client.call.duration");
+    assertThat(Optional.ofNullable(all.get("switchboard.registry.session"))
+        .map(m -> values(m, AttributeKey.stringKey("switchboard.role"))).orElseThrow())
+        .containsExactly("server");
+  }
+
+  private static String scrape(int port) throws Exception {
+    HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+        URI.create("http://127.0.0.1:" + port + "/metrics")).timeout(Duration.ofSeconds(5))
+        .build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(response.statusCode()).isEqualTo(200);
+    assertThat(response.headers().firstValue("Content-Type").orElse(""))
+        .startsWith("text/plain");
+    return response.body();
+  }
+}

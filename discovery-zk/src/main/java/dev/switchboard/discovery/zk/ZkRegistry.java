@@ -31,6 +31,11 @@ import org.apache.curator.framework.CuratorFramework;
  * error naming the registry after the connection timeout (calls fail fast), and its first live
  * snapshot as soon as ZooKeeper answers.
  *
+ * <p><b>Health</b>: {@link Registry#health()} reports the session state, re-registrations,
+ * skipped invalid nodes and, per watched service, the view's size, last-known-good and
+ * disk-snapshot use and the mass drops held; it is cheap and callable from any thread (see
+ * {@code docs/registry.md}).
+ *
  * <p><b>Security</b>: with {@link ZkRegistryConfig.Builder#credentials digest credentials},
  * created nodes are writable only by that identity and readable by all; TLS is configured by
  * {@link ZkRegistryConfig.Builder#tls}. The registry is never trusted for identity.

@@ -3,7 +3,9 @@ package dev.switchboard.discovery.zk.internal;
 import dev.switchboard.rpc.registry.ProviderInstance;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
@@ -18,7 +20,8 @@ import org.slf4j.LoggerFactory;
  * application provides. Invalid nodes (bad payloads, mismatched ids, refused addresses, a start
  * time far in the future) are skipped with a warning (once per node version), never passed on
  * and never fatal; a start time before {@link InstanceCodec#MIN_STARTED_AT} is clamped, with a
- * warning (once per node version).
+ * warning (once per node version). Each skipped node version is counted in the registry's
+ * {@link SkippedNodes}, once however many watches read it.
  *
  * <p>Events are delivered on the registry executor; {@link #instances()} is called there too.
  */
@@ -30,12 +33,14 @@ final class AppInstances implements AutoCloseable {
   private final ResyncingCache cache;
   private final AddressPolicy addresses;
   private final Clock clock;
+  private final SkippedNodes.Reader skipped;
   private final Set<String> warned = ConcurrentHashMap.newKeySet();
   int references; // guarded by the registry executor
 
   AppInstances(CuratorFramework client, String app, Executor executor, AddressPolicy addresses,
-      Clock clock, Runnable onChange) {
+      Clock clock, SkippedNodes skipped, Runnable onChange) {
     this.app = app;
+    this.skipped = skipped.reader();
     this.parent = RegistryLayout.instances(app);
     this.addresses = addresses;
     this.clock = clock;
@@ -55,9 +60,15 @@ final class AppInstances implements AutoCloseable {
     return cache.initialized();
   }
 
+  /** Returns whether a re-read started by {@link #resync()} has not completed yet. */
+  boolean resyncing() {
+    return cache.resyncing();
+  }
+
   /** Returns the valid instances now cached, each with the zxid that created its node. */
   List<CachedInstance> instances() {
     List<CachedInstance> result = new ArrayList<>();
+    Map<String, Long> invalid = new HashMap<>();
     cache.stream().forEach(child -> {
       String path = child.getPath();
       if (path.equals(parent) || !ZKPaths.getPathAndNode(path).getPath().equals(parent)) {
@@ -66,8 +77,11 @@ final class AppInstances implements AutoCloseable {
       CachedInstance parsed = parse(child);
       if (parsed != null) {
         result.add(parsed);
+      } else {
+        invalid.put(path, mzxid(child));
       }
     });
+    skipped.report(invalid);
     return result;
   }
 
@@ -96,9 +110,13 @@ final class AppInstances implements AutoCloseable {
     }
   }
 
+  private static long mzxid(ChildData child) {
+    return child.getStat() == null ? 0 : child.getStat().getMzxid();
+  }
+
   private void warnOnce(ChildData child, String warning) {
-    long mzxid = child.getStat() == null ? 0 : child.getStat().getMzxid();
-    if (warned.size() < 10_000 && warned.add(child.getPath() + "@" + mzxid + ":" + warning)) {
+    if (warned.size() < 10_000
+        && warned.add(child.getPath() + "@" + mzxid(child) + ":" + warning)) {
       logger.warn("{}", warning);
     }
   }
@@ -106,6 +124,7 @@ final class AppInstances implements AutoCloseable {
   @Override
   public void close() {
     cache.close();
+    skipped.close(); // no longer read: a later cache of the application counts afresh
   }
 
   /** A valid instance and the zxid of its node's creation (newer registrations win ties). */

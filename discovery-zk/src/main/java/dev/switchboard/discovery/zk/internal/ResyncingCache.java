@@ -86,6 +86,14 @@ final class ResyncingCache implements AutoCloseable {
     return initialized;
   }
 
+  /**
+   * Returns whether a re-read started by {@link #resync()} has not completed yet (the old
+   * contents still serve meanwhile).
+   */
+  boolean resyncing() {
+    return replacement != null && !closed;
+  }
+
   /** Returns the cached nodes (the subtree root included). */
   Stream<ChildData> stream() {
     return current.stream();

@@ -2,12 +2,14 @@ package dev.switchboard.discovery.zk.internal;
 
 import dev.switchboard.rpc.registry.Names;
 import dev.switchboard.rpc.registry.ProviderInstance;
+import dev.switchboard.rpc.registry.RegistryHealth;
 import dev.switchboard.rpc.registry.RegistryListener;
 import dev.switchboard.rpc.registry.ServiceInstance;
 import dev.switchboard.rpc.registry.Watch;
 import io.grpc.Status;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -19,6 +21,7 @@ import java.util.Set;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.utils.ZKPaths;
@@ -46,7 +49,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Intervals are measured with the registry's nano ticker and ages with its clock
  * ({@link RegistryTiming}), so tests can drive them. All state is confined to the registry
- * executor.
+ * executor, except the figures {@link #health} reads: volatile fields and atomics, written where
+ * the events happen, read from any thread.
  */
 final class ServiceWatch implements Watch {
   private static final Logger logger = LoggerFactory.getLogger(ServiceWatch.class);
@@ -62,6 +66,13 @@ final class ServiceWatch implements Watch {
   private final DropProtection protection;
   private final LongSupplier nanoTicker;
   private final Clock clock;
+  private final SkippedNodes.Reader badApplications;
+  // Health figures, read by health() from any thread.
+  private final AtomicLong massDropHolds; // shared by the watches of this service
+  private final AtomicLong readingFor; // the reconnect generation the caches are read for
+  private volatile long readFor; // the generation the last view was wholly read for
+  private volatile int deliveredSize = -1; // -1 until a view is delivered
+  private volatile Instant snapshotWrittenAt; // non-null while the view is the disk snapshot
   private volatile boolean closed;
   private boolean live;
   private boolean servingSnapshot;
@@ -73,8 +84,13 @@ final class ServiceWatch implements Watch {
 
   ServiceWatch(ZkRegistryImpl registry, CuratorFramework client, String service,
       RegistryListener listener, ScheduledExecutorService executor, WatchSettings settings,
-      RegistryTiming timing) {
+      RegistryTiming timing, AtomicLong massDropHolds) {
     this.registry = registry;
+    this.massDropHolds = massDropHolds;
+    this.badApplications = registry.skippedNodes().reader();
+    long generation = registry.reconnectGeneration();
+    this.readingFor = new AtomicLong(generation);
+    this.readFor = generation;
     this.service = service;
     this.listener = listener;
     this.executor = executor;
@@ -104,9 +120,26 @@ final class ServiceWatch implements Watch {
     }
   }
 
-  /** Re-reads every cache of this watch from scratch (after a reconnect). Executor only. */
-  void resync() {
+  /**
+   * Re-reads every cache of this watch from scratch, after the reconnect numbered
+   * {@code generation}; until that read completes the view counts as last known good. Executor
+   * only.
+   */
+  void resync(long generation) {
+    readAfter(generation);
     providers.resync();
+  }
+
+  /**
+   * Notes that this watch's caches are read after the reconnect numbered {@code generation} (a
+   * watch started while that reconnect was being handled). Any thread.
+   */
+  void readAfter(long generation) {
+    readingFor.accumulateAndGet(generation, Math::max);
+  }
+
+  String service() {
+    return service;
   }
 
   private void refresh() {
@@ -114,19 +147,29 @@ final class ServiceWatch implements Watch {
       return;
     }
     Set<String> wanted = new HashSet<>();
+    Map<String, Long> invalid = new HashMap<>();
     providers.stream().forEach(child -> {
       if (ZKPaths.getPathAndNode(child.getPath()).getPath().equals(providersPath)
           && !child.getPath().equals(providersPath)) {
-        wanted.add(ZKPaths.getNodeFromPath(child.getPath()));
+        String app = ZKPaths.getNodeFromPath(child.getPath());
+        if (Names.isValidApplicationName(app)) {
+          wanted.add(app);
+        } else {
+          invalid.put(child.getPath(), child.getStat() == null ? 0 : child.getStat().getMzxid());
+        }
       }
     });
+    for (String path : badApplications.report(invalid)) {
+      logger.warn("Skipping registry node {}: '{}' is not a valid application name", path,
+          ZKPaths.getNodeFromPath(path));
+    }
     for (String app : List.copyOf(apps.keySet())) {
       if (!wanted.contains(app)) {
         registry.releaseApp(apps.remove(app), app);
       }
     }
     for (String app : wanted) {
-      if (!apps.containsKey(app) && Names.isValidApplicationName(app)) {
+      if (!apps.containsKey(app)) {
         apps.put(app, registry.acquireApp(app));
       }
     }
@@ -139,6 +182,7 @@ final class ServiceWatch implements Watch {
     List<ServiceInstance> view = current.stream().map(i -> i.forService(service)).toList();
     if (!live) {
       live = true;
+      snapshotWrittenAt = null;
       if (servingSnapshot) {
         logger.info("ZooKeeper registry {} answered: {} now has {} live instances (replacing"
             + " the disk snapshot)", registry.describe(), service, view.size());
@@ -151,11 +195,17 @@ final class ServiceWatch implements Watch {
         settings.snapshots().write(service, current);
       }
     }
+    if (!providers.resyncing() && apps.values().stream().noneMatch(AppInstances::resyncing)) {
+      readFor = readingFor.get();
+    }
     deliver(protect(view));
   }
 
   private List<ServiceInstance> protect(List<ServiceInstance> view) {
     List<ServiceInstance> published = protection.apply(view, nanoTicker.getAsLong());
+    if (protection.lastOutcome() == DropProtection.Outcome.STARTED_HOLDING) {
+      massDropHolds.incrementAndGet();
+    }
     switch (protection.lastOutcome()) {
       case STARTED_HOLDING -> logger.warn("REGISTRY MASS DROP: {} instances of {} in {} fell to"
               + " {} at once; keeping the vanished ones for {} (dropProtection) in case the"
@@ -212,6 +262,7 @@ final class ServiceWatch implements Watch {
       return;
     }
     lastDelivered = snapshot;
+    deliveredSize = snapshot.size();
     listener.onSnapshot(snapshot);
   }
 
@@ -221,9 +272,13 @@ final class ServiceWatch implements Watch {
     }
     Optional<SnapshotStore.Snapshot> saved = settings.snapshots() == null ? Optional.empty()
         : settings.snapshots().read(service);
-    List<ServiceInstance> instances = saved.map(s -> s.instances().stream()
-        .filter(i -> settings.addresses().rejectReason(i.host()) == null)
-        .map(i -> i.forService(service)).filter(i -> i != null).toList()).orElse(List.of());
+    List<ProviderInstance> acceptable = saved.map(s -> s.instances().stream()
+        .filter(i -> settings.addresses().rejectReason(i.host()) == null).toList())
+        .orElse(List.of());
+    saved.ifPresent(s -> registry.skippedNodes().add(s.skipped() + s.instances().size()
+        - acceptable.size()));
+    List<ServiceInstance> instances = acceptable.stream().map(i -> i.forService(service))
+        .filter(i -> i != null).toList();
     if (instances.isEmpty()) {
       listener.onError(Status.UNAVAILABLE.withDescription("ZooKeeper registry "
           + registry.describe() + " is unreachable: no instance of " + service
@@ -231,6 +286,7 @@ final class ServiceWatch implements Watch {
       return;
     }
     servingSnapshot = true;
+    snapshotWrittenAt = saved.get().writtenAt();
     logger.warn("STALE REGISTRY DATA: ZooKeeper registry {} is unreachable; serving {} instances"
             + " of {} from the disk snapshot written at {} ({} ago) until it answers",
         registry.describe(), instances.size(), service, saved.get().writtenAt(),
@@ -246,6 +302,7 @@ final class ServiceWatch implements Watch {
     closed = true;
     executor.execute(() -> {
       providers.close();
+      badApplications.close();
       for (Map.Entry<String, AppInstances> entry : apps.entrySet()) {
         registry.releaseApp(entry.getValue(), entry.getKey());
       }
@@ -260,5 +317,32 @@ final class ServiceWatch implements Watch {
    */
   void closeCaches() {
     providers.close();
+    badApplications.close();
+  }
+
+  /**
+   * Returns what this watch's consumers are given, or {@code null} once it is closed. Any
+   * thread; reads volatile fields and atomics only.
+   *
+   * @param readable whether the registry's session can read ZooKeeper now (connected or
+   *     read-only)
+   * @param generation the registry's reconnect count, read after {@code readable}
+   */
+  RegistryHealth.ServiceHealth health(boolean readable, long generation) {
+    if (closed) {
+      return null;
+    }
+    int delivered = deliveredSize;
+    Instant snapshot = snapshotWrittenAt;
+    boolean lastKnownGood = delivered >= 0
+        && (snapshot != null || !readable || readFor < generation);
+    Optional<Duration> age = snapshot == null ? Optional.empty()
+        : Optional.of(max(Duration.ZERO, Duration.between(snapshot, clock.instant())));
+    return new RegistryHealth.ServiceHealth(Math.max(delivered, 0), lastKnownGood,
+        massDropHolds.get(), age);
+  }
+
+  private static Duration max(Duration a, Duration b) {
+    return a.compareTo(b) >= 0 ? a : b;
   }
 }

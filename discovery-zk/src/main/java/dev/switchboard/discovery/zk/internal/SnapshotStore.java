@@ -53,8 +53,14 @@ final class SnapshotStore {
     return base.resolve(safe(connectString + root));
   }
 
-  /** A snapshot read back from disk. */
-  record Snapshot(List<ProviderInstance> instances, Instant writtenAt) {}
+  /**
+   * A snapshot read back from disk.
+   *
+   * @param instances its valid instances
+   * @param writtenAt when it was written, by the writer's clock
+   * @param skipped how many invalid entries were left out of it
+   */
+  record Snapshot(List<ProviderInstance> instances, Instant writtenAt, int skipped) {}
 
   /** Replaces the snapshot of {@code service}; failures are logged, never thrown. */
   void write(String service, List<ProviderInstance> instances) {
@@ -112,16 +118,18 @@ final class SnapshotStore {
         return Optional.empty();
       }
       List<ProviderInstance> instances = new ArrayList<>();
+      int skipped = 0;
       for (JsonNode node : root.get("instances")) {
         try {
           instances.add(InstanceCodec.decode(MAPPER.writeValueAsBytes(node), clock.instant(),
               warning -> logger.warn("Registry snapshot {}: {}", file, warning)));
         } catch (InvalidPayloadException e) {
+          skipped++;
           logger.warn("Skipping an invalid instance in registry snapshot {}: {}", file,
               e.getMessage());
         }
       }
-      return Optional.of(new Snapshot(List.copyOf(instances), writtenAt));
+      return Optional.of(new Snapshot(List.copyOf(instances), writtenAt, skipped));
     } catch (NoSuchFileException e) {
       return Optional.empty();
     } catch (IOException | RuntimeException e) {

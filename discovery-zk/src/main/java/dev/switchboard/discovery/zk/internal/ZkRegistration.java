@@ -37,6 +37,11 @@ import org.slf4j.LoggerFactory;
  * an unexpected failure is logged and retried like a ZooKeeper error, so no failure ends the
  * registration's upkeep.
  *
+ * <p>Every write that creates the node again after it had existed (it was deleted, or expired
+ * with an earlier session and was gone or replaced) is reported to {@code onReRegistered}, for
+ * the registry's health; the first creation is not, nor is adopting or updating a node our
+ * session already owns.
+ *
  * <p>Thread-safe.
  */
 final class ZkRegistration implements Registration {
@@ -47,6 +52,7 @@ final class ZkRegistration implements Registration {
   private final CuratorFramework client;
   private final ScheduledExecutorService executor;
   private final Runnable onClose;
+  private final Runnable onReRegistered;
   private final String path;
   private final Watcher nodeWatcher = this::onNodeEvent;
   private volatile ProviderInstance instance;
@@ -55,14 +61,16 @@ final class ZkRegistration implements Registration {
   private long backoffMs = MIN_BACKOFF_MS;
   private ScheduledFuture<?> retry;
   private boolean registeredOnce;
+  private boolean nodeExisted; // our node has been seen or written in ZooKeeper at least once
   private final CountDownLatch registered = new CountDownLatch(1);
 
   ZkRegistration(CuratorFramework client, ScheduledExecutorService executor,
-      ProviderInstance instance, Runnable onClose) {
+      ProviderInstance instance, Runnable onClose, Runnable onReRegistered) {
     this.client = client;
     this.executor = executor;
     this.instance = instance;
     this.onClose = onClose;
+    this.onReRegistered = onReRegistered;
     this.path = RegistryLayout.instance(instance.application(), instance.instanceId());
     InstanceCodec.encode(instance); // fail now, not in the background, if it is too large
   }
@@ -114,7 +122,12 @@ final class ZkRegistration implements Registration {
       if (stat == null) {
         client.create().creatingParentsIfNeeded().withMode(CreateMode.EPHEMERAL)
             .forPath(path, data);
-        logger.info("Registered {} at {}", current.instanceId(), path);
+        if (nodeExisted) {
+          onReRegistered.run();
+          logger.info("Re-registered {} at {} (its node was gone)", current.instanceId(), path);
+        } else {
+          logger.info("Registered {} at {}", current.instanceId(), path);
+        }
       } else if (stat.getEphemeralOwner() == session) {
         byte[] published = client.getData().forPath(path);
         if (!Arrays.equals(published, data)) {
@@ -127,9 +140,11 @@ final class ZkRegistration implements Registration {
             client.transactionOp().delete().withVersion(stat.getVersion()).forPath(path),
             client.transactionOp().create().withMode(CreateMode.EPHEMERAL).forPath(path, data));
         client.transaction().forOperations(replace);
+        onReRegistered.run();
         logger.info("Re-registered {} (replaced the node of expired session 0x{})",
             current.instanceId(), Long.toHexString(stat.getEphemeralOwner()));
       }
+      nodeExisted = true;
       // Watch the node we now own, so a deletion by anyone triggers repair. If it is already
       // gone again, the watch would only see a creation: repair now instead.
       if (client.checkExists().usingWatcher(nodeWatcher).forPath(path) == null) {

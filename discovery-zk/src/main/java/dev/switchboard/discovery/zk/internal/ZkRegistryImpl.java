@@ -6,16 +6,22 @@ import dev.switchboard.rpc.registry.Names;
 import dev.switchboard.rpc.registry.ProviderInstance;
 import dev.switchboard.rpc.registry.Registration;
 import dev.switchboard.rpc.registry.Registry;
+import dev.switchboard.rpc.registry.RegistryHealth;
 import dev.switchboard.rpc.registry.RegistryListener;
 import dev.switchboard.rpc.registry.Watch;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.CuratorFrameworkFactory;
 import org.apache.curator.framework.WatcherRemoveCuratorFramework;
@@ -36,6 +42,13 @@ import org.slf4j.LoggerFactory;
  * is removed, every cache is closed and every ZooKeeper watcher the registry set is removed, so
  * later events on the client never reach the closed registry.
  *
+ * <p>{@link #health()} reads figures kept where the events happen: the session state, written
+ * on Curator's event thread as each state change arrives (so it is current even while the
+ * registry thread is busy retrying a write), counters (atomics) incremented by the
+ * registrations, the caches and the watches, and each watch's volatile fields. It takes no lock
+ * that registry work holds and does no I/O, so it is cheap and safe to call from any thread, as
+ * often as metrics are collected.
+ *
  * <p>Thread-safe.
  */
 public final class ZkRegistryImpl implements Registry {
@@ -48,14 +61,20 @@ public final class ZkRegistryImpl implements Registry {
   private final WatchSettings watchSettings;
   private final RegistryTiming timing;
   private final RegistryExecutor executor;
+  private final AtomicBoolean closed = new AtomicBoolean();
+  // Health figures.
+  private final AtomicReference<String> session = new AtomicReference<>(); // null: never yet
+  private final AtomicLong reconnects = new AtomicLong();
+  private final AtomicLong reRegistrations = new AtomicLong();
+  private final SkippedNodes skippedNodes = new SkippedNodes();
+  private final Map<String, WatchedService> watchedServices = new ConcurrentHashMap<>();
   private final ConnectionStateListener stateListener = (curator, state) ->
-      RegistryExecutor.guarded("Handling connection state " + state + " of registry "
-          + describe(), () -> connectionStateChanged(state)).run();
+      RegistryExecutor.guarded("Noting connection state " + state + " of registry "
+          + describe(), () -> noteConnectionState(state)).run();
   private final Set<ZkRegistration> registrations = ConcurrentHashMap.newKeySet();
   private final Set<ServiceWatch> watches = ConcurrentHashMap.newKeySet();
   // Changed on the executor only; concurrent so that close() can finish its work if it hangs.
   private final Map<String, AppInstances> apps = new ConcurrentHashMap<>();
-  private final AtomicBoolean closed = new AtomicBoolean();
 
   private ZkRegistryImpl(CuratorFramework client, boolean ownsClient, String description,
       WatchSettings watchSettings, RegistryTiming timing) {
@@ -67,12 +86,39 @@ public final class ZkRegistryImpl implements Registry {
     this.watchSettings = watchSettings;
     this.timing = timing;
     this.executor = new RegistryExecutor(description);
-    client.getConnectionStateListenable().addListener(stateListener, executor);
+    client.getConnectionStateListenable().addListener(stateListener);
+    // A borrowed client may be connected already: no CONNECTED event will come for it.
+    if (client.getZookeeperClient().isConnected()) {
+      session.compareAndSet(null, RegistryHealth.CONNECTED);
+    }
     long period = timing.selfCheckPeriod().toNanos();
     executor.scheduleWithFixedDelay(this::selfCheck, period, period, TimeUnit.NANOSECONDS);
   }
 
-  private void connectionStateChanged(ConnectionState state) {
+  // Runs on Curator's event thread: notes the state for health() at once (the registry thread
+  // may be busy retrying a write for seconds) and hands the work over to the registry thread.
+  private void noteConnectionState(ConnectionState state) {
+    if (closed.get()) {
+      return;
+    }
+    // The reconnect count first: whoever reads the new state also reads the new count.
+    long generation = state == ConnectionState.RECONNECTED
+        ? reconnects.incrementAndGet() : reconnects.get();
+    session.set(sessionState(state));
+    executor.execute(RegistryExecutor.guarded("Handling connection state " + state
+        + " of registry " + description, () -> connectionStateChanged(state, generation)));
+  }
+
+  private static String sessionState(ConnectionState state) {
+    return switch (state) {
+      case CONNECTED, RECONNECTED -> RegistryHealth.CONNECTED;
+      case SUSPENDED -> RegistryHealth.SUSPENDED;
+      case LOST -> RegistryHealth.LOST;
+      case READ_ONLY -> RegistryHealth.READ_ONLY;
+    };
+  }
+
+  private void connectionStateChanged(ConnectionState state, long generation) {
     if (closed.get()) {
       return;
     }
@@ -82,7 +128,7 @@ public final class ZkRegistryImpl implements Registry {
       }
     }
     if (state == ConnectionState.RECONNECTED) {
-      resyncAll(); // whatever changed while we were away, including a node recreated
+      resyncAll(generation); // whatever changed while we were away, including a node recreated
     }
     if (state == ConnectionState.LOST || state == ConnectionState.SUSPENDED) {
       logger.warn("ZooKeeper connection {} for registry {}; keeping the last known instances",
@@ -173,7 +219,7 @@ public final class ZkRegistryImpl implements Registry {
     checkOpen();
     ZkRegistration[] holder = new ZkRegistration[1];
     holder[0] = new ZkRegistration(client, executor, instance,
-        () -> registrations.remove(holder[0]));
+        () -> registrations.remove(holder[0]), reRegistrations::incrementAndGet);
     registrations.add(holder[0]);
     holder[0].scheduleEnsure();
     return holder[0];
@@ -183,17 +229,98 @@ public final class ZkRegistryImpl implements Registry {
   public Watch watch(String service, RegistryListener listener) {
     checkOpen();
     Names.checkServiceName(service);
+    WatchedService shared = watchedServices.compute(service, (name, existing) -> {
+      WatchedService entry = existing == null ? new WatchedService() : existing;
+      entry.watches++;
+      return entry;
+    });
     ServiceWatch watch = new ServiceWatch(this, client, service, listener, executor,
-        watchSettings, timing);
+        watchSettings, timing, shared.massDropHolds);
     watches.add(watch);
+    // A reconnect handled between the watch's start and now did not resync it; its caches
+    // read after that reconnect anyway.
+    watch.readAfter(reconnects.get());
     return watch;
+  }
+
+  /**
+   * Returns the state of this registry's session, registrations, skipped nodes and watched
+   * services; see {@code docs/registry.md} for what each figure counts.
+   *
+   * <ul>
+   *   <li>{@code session}: Curator's last connection state ({@code RECONNECTED} is
+   *       {@link RegistryHealth#CONNECTED}); {@link RegistryHealth#LOST} before the first
+   *       connection, when there is no session yet.
+   *   <li>{@code reRegistrations}: writes that re-created a registration's node after it had
+   *       existed (deleted, or gone or replaced after a session expiry); the first creation,
+   *       adopting a node our session already owns and data updates do not count.
+   *   <li>{@code invalidNodesSkipped}: node versions left out of a view as unreadable, each
+   *       counted once however often it is re-read ({@link SkippedNodes}), plus invalid or
+   *       refused entries of a disk snapshot, each time a watch reads it.
+   *   <li>per watched service: the size of the view last delivered; whether it is the last
+   *       known good one (the session cannot read, the view is the disk snapshot, or the full
+   *       re-read after a reconnect has not completed); the mass drops held since the service
+   *       has been watched; the age of the disk snapshot while the view is one.
+   * </ul>
+   *
+   * <p>Several watches of one service are merged: the largest view; last known good if any of
+   * them is; holds counted across them (each watch's protection holds on its own; the count
+   * stays while any watch of the service is open); the oldest snapshot age if any of them is
+   * on a snapshot.
+   *
+   * <p>Thread-safe and cheap: no lock taken by registry work, no I/O.
+   */
+  @Override
+  public RegistryHealth health() {
+    String state = session.get(); // before the reconnect count: see noteConnectionState
+    long generation = reconnects.get();
+    if (state == null) {
+      state = RegistryHealth.LOST;
+    }
+    boolean readable = state.equals(RegistryHealth.CONNECTED)
+        || state.equals(RegistryHealth.READ_ONLY);
+    Map<String, RegistryHealth.ServiceHealth> services = new HashMap<>();
+    for (ServiceWatch watch : watches) {
+      RegistryHealth.ServiceHealth health = watch.health(readable, generation);
+      if (health != null) {
+        services.merge(watch.service(), health, ZkRegistryImpl::merge);
+      }
+    }
+    return new RegistryHealth(state, reRegistrations.get(), skippedNodes.count(), services);
+  }
+
+  private static RegistryHealth.ServiceHealth merge(RegistryHealth.ServiceHealth a,
+      RegistryHealth.ServiceHealth b) {
+    Optional<Duration> age = a.snapshotAge().isEmpty() ? b.snapshotAge()
+        : b.snapshotAge().isEmpty() ? a.snapshotAge()
+        : Optional.of(a.snapshotAge().get().compareTo(b.snapshotAge().get()) >= 0
+            ? a.snapshotAge().get() : b.snapshotAge().get());
+    return new RegistryHealth.ServiceHealth(Math.max(a.instances(), b.instances()),
+        a.holdingLastKnownGood() || b.holdingLastKnownGood(),
+        Math.max(a.massDropHolds(), b.massDropHolds()), age);
+  }
+
+  /** What the open watches of one service share. */
+  private static final class WatchedService {
+    final AtomicLong massDropHolds = new AtomicLong();
+    int watches; // changed only inside watchedServices.compute
+  }
+
+  /** Returns the counter of skipped nodes, shared by the caches and watches. */
+  SkippedNodes skippedNodes() {
+    return skippedNodes;
+  }
+
+  /** Returns how many times the session reconnected (each one resyncs every cache). */
+  long reconnectGeneration() {
+    return reconnects.get();
   }
 
   /** Returns the shared cache of {@code app}'s instances, starting it if new. Executor only. */
   AppInstances acquireApp(String app) {
     AppInstances instances = apps.computeIfAbsent(app, name -> {
       AppInstances created = new AppInstances(client, name, executor,
-          watchSettings.addresses(), timing.clock(), this::refreshAll);
+          watchSettings.addresses(), timing.clock(), skippedNodes, this::refreshAll);
       created.start();
       return created;
     });
@@ -210,7 +337,10 @@ public final class ZkRegistryImpl implements Registry {
   }
 
   void watchClosed(ServiceWatch watch) {
-    watches.remove(watch);
+    if (watches.remove(watch)) {
+      watchedServices.computeIfPresent(watch.service(),
+          (name, entry) -> --entry.watches == 0 ? null : entry);
+    }
   }
 
   String describe() {
@@ -223,7 +353,7 @@ public final class ZkRegistryImpl implements Registry {
     }
   }
 
-  private void resyncAll() {
+  private void resyncAll(long generation) {
     if (closed.get()) {
       return;
     }
@@ -233,7 +363,7 @@ public final class ZkRegistryImpl implements Registry {
       instances.resync();
     }
     for (ServiceWatch watch : watches) {
-      watch.resync();
+      watch.resync(generation);
     }
   }
 

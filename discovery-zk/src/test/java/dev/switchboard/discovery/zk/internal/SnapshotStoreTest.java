@@ -40,6 +40,7 @@ class SnapshotStoreTest {
     SnapshotStore.Snapshot snapshot = store(NOW.plusSeconds(60)).read(SERVICE).orElseThrow();
     assertThat(snapshot.instances()).isEqualTo(instances);
     assertThat(snapshot.writtenAt()).isEqualTo(NOW);
+    assertThat(snapshot.skipped()).isZero();
     assertThat(store(NOW).read("other.Service")).isEmpty();
   }
 
@@ -61,7 +62,9 @@ class SnapshotStoreTest {
     }
     String json = Files.readString(file);
     Files.writeString(file, json.replaceFirst("\"port\":1,", "\"port\":\"1\","));
-    assertThat(store(NOW).read(SERVICE).orElseThrow().instances()).containsExactly(second);
+    SnapshotStore.Snapshot damaged = store(NOW).read(SERVICE).orElseThrow();
+    assertThat(damaged.instances()).containsExactly(second);
+    assertThat(damaged.skipped()).isEqualTo(1);
 
     Files.writeString(file, "{not json");
     assertThat(store(NOW).read(SERVICE)).isEmpty();

@@ -10,7 +10,8 @@ import java.util.Optional;
  * {@code grpc.client.call.*}, {@code grpc.server.call.*}, with gRPC's retry and subchannel
  * metrics switched on) and traces (A72, W3C {@code traceparent} across hops) come from
  * {@code grpc-opentelemetry}; Switchboard adds its own {@code switchboard.*} signals (picks per
- * instance, failure accrual, fallbacks, retry-budget denials, the registry's state); see
+ * instance (the first 100 instances of a channel by id, the rest as {@code other}), failure
+ * accrual, fallbacks, retry-budget denials, the registry's state); see
  * {@code docs/observability.md}.
  *
  * <p>The default is {@link #global()}: the global OpenTelemetry if the application registered
@@ -20,20 +21,14 @@ import java.util.Optional;
  * <p>Immutable.
  */
 public final class Telemetry {
-  /** How many distinct instances a channel labels its per-instance series with, by default. */
-  public static final int DEFAULT_INSTANCE_LABEL_LIMIT = 100;
-
-  private static final Telemetry DISABLED = new Telemetry(null, false,
-      DEFAULT_INSTANCE_LABEL_LIMIT);
+  private static final Telemetry DISABLED = new Telemetry(null, false);
 
   private final OpenTelemetry openTelemetry;
   private final boolean tracing;
-  private final int instanceLabelLimit;
 
-  private Telemetry(OpenTelemetry openTelemetry, boolean tracing, int instanceLabelLimit) {
+  private Telemetry(OpenTelemetry openTelemetry, boolean tracing) {
     this.openTelemetry = openTelemetry;
     this.tracing = tracing;
-    this.instanceLabelLimit = instanceLabelLimit;
   }
 
   /** Returns telemetry that records nothing and installs nothing. */
@@ -69,25 +64,15 @@ public final class Telemetry {
     return tracing;
   }
 
-  /**
-   * Returns how many distinct instances each channel labels per-instance series with; the
-   * instances after that share the label value {@code other}.
-   */
-  public int instanceLabelLimit() {
-    return instanceLabelLimit;
-  }
-
   @Override
   public String toString() {
-    return enabled() ? "Telemetry{tracing=" + tracing + ", instanceLabelLimit="
-        + instanceLabelLimit + "}" : "Telemetry{disabled}";
+    return enabled() ? "Telemetry{tracing=" + tracing + "}" : "Telemetry{disabled}";
   }
 
   /** Builds {@link Telemetry}. Not thread-safe. */
   public static final class Builder {
     private final OpenTelemetry openTelemetry;
     private boolean tracing = true;
-    private int instanceLabelLimit = DEFAULT_INSTANCE_LABEL_LIMIT;
 
     private Builder(OpenTelemetry openTelemetry) {
       this.openTelemetry = openTelemetry;
@@ -99,23 +84,9 @@ public final class Telemetry {
       return this;
     }
 
-    /**
-     * Sets how many distinct instances per channel get their own label value: 0 to 10,000
-     * ({@value #DEFAULT_INSTANCE_LABEL_LIMIT} by default; 0 labels every instance
-     * {@code other}).
-     */
-    public Builder instanceLabelLimit(int limit) {
-      if (limit < 0 || limit > 10_000) {
-        throw new IllegalArgumentException("instanceLabelLimit " + limit
-            + " is out of range (allowed: 0..10000)");
-      }
-      this.instanceLabelLimit = limit;
-      return this;
-    }
-
     /** Returns the settings. */
     public Telemetry build() {
-      return new Telemetry(openTelemetry, tracing, instanceLabelLimit);
+      return new Telemetry(openTelemetry, tracing);
     }
   }
 }

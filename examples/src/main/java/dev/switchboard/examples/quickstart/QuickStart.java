@@ -3,6 +3,7 @@ package dev.switchboard.examples.quickstart;
 import dev.switchboard.examples.Args;
 import dev.switchboard.examples.EmbeddedZooKeeper;
 import dev.switchboard.examples.tls.DemoTls;
+import dev.switchboard.rpc.MetricsServer;
 import dev.switchboard.rpc.RpcClient;
 import dev.switchboard.rpc.RpcServer;
 import java.io.PrintStream;
@@ -21,7 +22,7 @@ import java.util.Set;
  *
  * <pre>
  * java -jar examples/target/switchboard-examples.jar [--zk host:port] [--calls 600]
- *     [--tls-dir DIR]
+ *     [--tls-dir DIR] [--metrics-port N]
  * </pre>
  *
  * <p>With {@code --tls-dir}, every call is mutual TLS: demo certificates are made in DIR (or
@@ -36,17 +37,19 @@ public final class QuickStart {
   public static void main(String[] argv) throws Exception {
     Args args;
     try {
-      args = Args.parse(argv, Set.of("zk", "calls", "tls-dir"));
+      args = Args.parse(argv, Set.of("zk", "calls", "tls-dir", "metrics-port"));
       args.getInt("calls", 600, 1, 1_000_000);
+      args.getInt("metrics-port", 0, 0, 65_535);
     } catch (IllegalArgumentException e) {
       System.err.println("error: " + e.getMessage());
       System.err.println("usage: java -jar switchboard-examples.jar [--zk host:port]"
-          + " [--calls N] [--tls-dir DIR]");
+          + " [--calls N] [--tls-dir DIR] [--metrics-port N]");
       throw e;
     }
     String tlsDir = args.get("tls-dir", null);
     run(args.get("zk", null), args.getInt("calls", 600, 1, 1_000_000),
-        tlsDir == null ? null : DemoTls.in(Path.of(tlsDir)), System.out);
+        tlsDir == null ? null : DemoTls.in(Path.of(tlsDir)),
+        args.has("metrics-port") ? args.getInt("metrics-port", 0, 0, 65_535) : null, System.out);
   }
 
   /** Runs the quick start over plaintext; see {@link #run(String, int, DemoTls, PrintStream)}. */
@@ -62,7 +65,22 @@ public final class QuickStart {
    */
   public static Map<String, Integer> run(String zk, int calls, DemoTls tls, PrintStream out)
       throws Exception {
+    return run(zk, calls, tls, null, out);
+  }
+
+  /**
+   * Runs the quick start and returns how many calls each provider served; with a
+   * {@code metricsPort}, the providers and the consumer report to one Prometheus endpoint on it
+   * (0 picks a free port), and the picks per instance it serves are printed at the end.
+   *
+   * @param zk a ZooKeeper {@code host:port}, or {@code null} for an embedded one
+   * @param tls the demo certificates for mutual TLS, or {@code null} for plaintext
+   * @param metricsPort the Prometheus port, or {@code null} for no metrics
+   */
+  public static Map<String, Integer> run(String zk, int calls, DemoTls tls, Integer metricsPort,
+      PrintStream out) throws Exception {
     EmbeddedZooKeeper embedded = null;
+    MetricsServer metrics = null;
     List<RpcServer> providers = new ArrayList<>();
     try {
       String connect;
@@ -76,6 +94,11 @@ public final class QuickStart {
       }
       String registry = "zk://" + connect + "/switchboard-quickstart-"
           + Instant.now().toEpochMilli();
+      if (metricsPort != null) {
+        metrics = MetricsServer.start("127.0.0.1", metricsPort);
+        out.println("Metrics (Prometheus text) at http://127.0.0.1:" + metrics.port()
+            + "/metrics");
+      }
 
       for (int i = 0; i < WEIGHTS.length; i++) {
         String name = "provider-" + (i + 1);
@@ -89,6 +112,9 @@ public final class QuickStart {
         if (tls != null) {
           builder.tls(tls.serverTls());
         }
+        if (metrics != null) {
+          builder.telemetry(metrics.telemetry());
+        }
         RpcServer server = builder.build().start();
         providers.add(server);
         out.printf("Started %s on 127.0.0.1:%d with weight %d, registered in ZooKeeper%s%n",
@@ -97,6 +123,9 @@ public final class QuickStart {
       }
 
       RpcClient.Builder clientBuilder = RpcClient.builder().registry(registry);
+      if (metrics != null) {
+        clientBuilder.telemetry(metrics.telemetry());
+      }
       if (tls != null) {
         clientBuilder.tls(tls.clientTls("helloworld.Greeter"));
         out.println("The consumer presents " + DemoTls.CONSUMER + " and accepts only "
@@ -109,17 +138,36 @@ public final class QuickStart {
             calls);
         Map<String, Integer> servedBy = consumer.greet(calls);
         printSplit(servedBy, calls, out);
+        if (metrics != null) {
+          printPicks(metrics.port(), out);
+        }
         return servedBy;
       }
     } finally {
       for (int i = providers.size() - 1; i >= 0; i--) {
         providers.get(i).close();
       }
+      if (metrics != null) {
+        metrics.close();
+      }
       if (embedded != null) {
         embedded.close();
       }
       out.println("Shut down cleanly.");
     }
+  }
+
+  /** Prints the balancer's picks per instance, as a Prometheus scrape of the endpoint sees them. */
+  private static void printPicks(int port, PrintStream out) throws Exception {
+    java.net.http.HttpResponse<String> scrape = java.net.http.HttpClient.newHttpClient().send(
+        java.net.http.HttpRequest.newBuilder(
+            java.net.URI.create("http://127.0.0.1:" + port + "/metrics"))
+            .timeout(Duration.ofSeconds(5)).build(),
+        java.net.http.HttpResponse.BodyHandlers.ofString());
+    out.println();
+    out.println("Picks per instance, from http://127.0.0.1:" + port + "/metrics:");
+    scrape.body().lines().filter(line -> line.startsWith("switchboard_lb_picks_total{"))
+        .forEach(out::println);
   }
 
   /** Waits (bounded) until calls have reached every provider, so the split is the steady one. */

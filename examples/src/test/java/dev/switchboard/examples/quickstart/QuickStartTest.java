@@ -43,4 +43,22 @@ class QuickStartTest {
         .contains("mutual TLS as spiffe://switchboard.demo/greeter");
     assertThat(dir.resolve("ca.pem")).exists();
   }
+
+  @Test
+  void withAMetricsPortTheSplitIsVisibleInPrometheusText() throws Exception {
+    ByteArrayOutputStream captured = new ByteArrayOutputStream();
+
+    QuickStart.run(null, 600, null, 0, new PrintStream(captured, true, StandardCharsets.UTF_8));
+
+    String output = captured.toString(StandardCharsets.UTF_8);
+    assertThat(output).containsPattern("Metrics \\(Prometheus text\\) at http://127\\.0\\.0\\.1:\\d+/metrics");
+    java.util.List<String> picks = output.lines()
+        .filter(line -> line.startsWith("switchboard_lb_picks_total{")).toList();
+    assertThat(picks).hasSize(3).allSatisfy(line -> assertThat(line)
+        .contains("switchboard_instance=\"127.0.0.1-").contains("grpc_target=\""));
+    double total = picks.stream()
+        .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))
+        .sum();
+    assertThat(total).isGreaterThanOrEqualTo(600); // the calls, and those of the discovery wait
+  }
 }

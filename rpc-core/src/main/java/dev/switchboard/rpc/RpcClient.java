@@ -6,6 +6,7 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.switchboard.rpc.internal.ClientMetrics;
 import dev.switchboard.rpc.internal.Durations;
+import dev.switchboard.rpc.internal.ExplainLimiter;
 import dev.switchboard.rpc.internal.FallbackInterceptor;
 import dev.switchboard.rpc.internal.FallbackStats;
 import dev.switchboard.rpc.internal.InProcessFallback;
@@ -56,6 +57,10 @@ import java.util.function.LongSupplier;
  * registry connection. Stubs are cheap; make as many as you like. {@link #close()} shuts the
  * channels down, then the fallback servers, then closes the registry (if the client opened it).
  *
+ * <p>Any call of its stubs can be explained ({@link Explain}): why each attempt went where it
+ * went, logged as one line per attempt, at most {@value Explain#MAX_CALLS_PER_SECOND} calls a
+ * second per client.
+ *
  * <p>Thread-safe.
  */
 public final class RpcClient implements AutoCloseable {
@@ -75,6 +80,7 @@ public final class RpcClient implements AutoCloseable {
   private final Map<IdentityKey, InProcessFallback> fallbackServers = new ConcurrentHashMap<>();
   private final FallbackStats fallbackStats;
   private final FallbackInterceptor.Shared fallbacks;
+  private final ExplainLimiter explainLimiter;
   private final ReferenceCompiler.Resources resources = new Resources();
   private final ClientTls tls;
   private final TlsMaterial tlsMaterial;
@@ -95,6 +101,7 @@ public final class RpcClient implements AutoCloseable {
     this.tls = builder.tls;
     this.tlsMaterial = new TlsMaterial(); // idle (no thread) until a channel needs TLS
     this.fallbackStats = new FallbackStats(nanoClock);
+    this.explainLimiter = new ExplainLimiter(Explain.MAX_CALLS_PER_SECOND, nanoClock);
     Cache<FallbackInterceptor.CacheKey, Object> responseCache = Caffeine.newBuilder()
         // Maintenance on the calling thread: handing it to a pool wakes a thread per write,
         // which costs more than the work on a busy 2-core machine (CallOverheadBenchmark).
@@ -114,7 +121,8 @@ public final class RpcClient implements AutoCloseable {
             .stream().map(e -> Map.entry(e.getKey().service(), e.getValue())).toList())
         : null;
     this.registryMetrics = instrumentation.enabled()
-        ? new RegistryMetrics(instrumentation.meter(), registry, "client") : null;
+        ? new RegistryMetrics(instrumentation.meter(), registry,
+            RegistryMetrics.CLIENT) : null;
   }
 
   /** Returns the port of the Prometheus endpoint {@code metricsPort(...)} started, if any. */
@@ -273,6 +281,11 @@ public final class RpcClient implements AutoCloseable {
     @Override
     public FallbackInterceptor.Shared fallbacks() {
       return fallbacks;
+    }
+
+    @Override
+    public ExplainLimiter explainLimiter() {
+      return explainLimiter;
     }
   }
 
@@ -480,7 +493,8 @@ public final class RpcClient implements AutoCloseable {
     }
 
     /**
-     * Sets the clock the client's budgets, response cache and log rate limits read, in
+     * Sets the clock the client's budgets, response cache, log rate limits and explain rate
+     * limit ({@link Explain#MAX_CALLS_PER_SECOND}) read, in
      * nanoseconds; {@code System::nanoTime} by default. For tests.
      */
     public Builder nanoClock(LongSupplier nanoClock) {

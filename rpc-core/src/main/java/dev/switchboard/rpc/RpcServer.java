@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import dev.switchboard.rpc.internal.HostAddresses;
 import dev.switchboard.rpc.internal.ClientIdentityInterceptor;
+import dev.switchboard.rpc.internal.ExplainServerInterceptor;
 import dev.switchboard.rpc.internal.ServiceBinding;
 import dev.switchboard.rpc.internal.TlsMaterial;
 import dev.switchboard.rpc.registry.ExportedService;
@@ -17,6 +18,7 @@ import io.grpc.ServerServiceDefinition;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import dev.switchboard.rpc.internal.Instrumentation;
 import dev.switchboard.rpc.internal.RegistryMetrics;
+import dev.switchboard.rpc.internal.TraceLogContext;
 import io.grpc.netty.NettyServerBuilder;
 import io.grpc.protobuf.services.HealthStatusManager;
 import io.grpc.protobuf.services.ProtoReflectionServiceV1;
@@ -50,7 +52,12 @@ import org.slf4j.LoggerFactory;
  * }</pre>
  *
  * <p>Besides the given services it serves the gRPC health service ({@code grpc.health.v1}) and
- * server reflection. {@link #close()} shuts down in this order: publish the instance as
+ * server reflection. A call that carries {@code switchboard-explain: 1} is answered with the
+ * trailer {@code switchboard-picked: <instance id>} ({@code host:port} when the server registers
+ * nowhere) and handled with {@link Explain#CONTEXT_KEY} set, so the calls the handler makes are
+ * explained too (see {@link Explain}).
+ *
+ * <p>{@link #close()} shuts down in this order: publish the instance as
  * {@link InstanceState#DRAINING} (consumers stop sending it new calls) and report NOT_SERVING to
  * health checks; wait the drain period so that every consumer has seen it; deregister; stop
  * accepting calls (HTTP/2 GOAWAY) and wait up to the grace period for calls in flight; cancel
@@ -89,6 +96,9 @@ public final class RpcServer implements AutoCloseable {
   private Registry registry;
   private Registration registration;
   private Thread shutdownHook;
+  // What the switchboard-picked trailer names: host:port once bound, the instance id once
+  // registered. Read by gRPC's threads.
+  private volatile String explainId;
 
   private RpcServer(Builder config, List<ServiceBinding> bindings) {
     this.config = config;
@@ -140,13 +150,19 @@ public final class RpcServer implements AutoCloseable {
         closeStartResources();
         throw e;
       }
-      if (!config.tls.allowedClients().isEmpty()) {
-        netty.intercept(new ClientIdentityInterceptor(config.tls.allowedClients()));
-      }
     } else {
       netty = NettyServerBuilder.forAddress(address);
     }
+    // Interceptors added later run first: the identity check runs before explain, so a refused
+    // caller is not told which instance refused it.
+    netty.intercept(new ExplainServerInterceptor(() -> explainId));
+    if (config.tls != null && !config.tls.allowedClients().isEmpty()) {
+      netty.intercept(new ClientIdentityInterceptor(config.tls.allowedClients()));
+    }
     instrumentation = Instrumentation.of(telemetry);
+    if (instrumentation.enabled() && telemetry.tracing()) {
+      netty.intercept(new TraceLogContext()); // inside gRPC's tracing: its span is current
+    }
     instrumentation.configure(netty);
     netty.addService(health.getHealthService())
         .addService(ProtoReflectionServiceV1.newInstance());
@@ -160,6 +176,7 @@ public final class RpcServer implements AutoCloseable {
       closeStartResources();
       throw new UncheckedIOException("cannot bind " + config.bindAddress + ":" + config.port, e);
     }
+    explainId = advertisedHost() + ":" + server.getPort();
     for (ServiceBinding binding : bindings) {
       health.setStatus(binding.definition().getServiceDescriptor().getName(),
           ServingStatus.SERVING);
@@ -187,19 +204,21 @@ public final class RpcServer implements AutoCloseable {
     }
     registry = config.registry != null
         ? config.registry : RegistryProviders.loadDefault().open(config.registryUri);
-    if (instrumentation.enabled()) {
-      registryMetrics = new RegistryMetrics(instrumentation.meter(), registry, "server");
-    }
-    String host = config.advertisedHost != null
-        ? config.advertisedHost : HostAddresses.advertisedHost(config.bindAddress);
+    String host = advertisedHost();
     int port = port();
     List<ExportedService> exported = new ArrayList<>();
     for (ServiceBinding binding : bindings) {
       exported.add(binding.exported());
     }
-    registration = registry.register(new ProviderInstance(
+    ProviderInstance instance = new ProviderInstance(
         ProviderInstance.newInstanceId(host, port), config.application, host, port,
-        InstanceState.SERVING, config.clock.instant(), exported, config.tls != null));
+        InstanceState.SERVING, config.clock.instant(), exported, config.tls != null);
+    explainId = instance.instanceId();
+    if (instrumentation.enabled()) {
+      registryMetrics = new RegistryMetrics(instrumentation.meter(), registry,
+          RegistryMetrics.server(instance.instanceId()));
+    }
+    registration = registry.register(instance);
     try {
       if (!registration.awaitRegistered(config.registrationTimeout)) {
         logger.warn("Not registered in {} after {}: serving anyway; registration continues in"
@@ -208,6 +227,11 @@ public final class RpcServer implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+  }
+
+  private String advertisedHost() {
+    return config.advertisedHost != null
+        ? config.advertisedHost : HostAddresses.advertisedHost(config.bindAddress);
   }
 
   // Undoes start() after a failure, in reverse order; later failures are added as suppressed.

@@ -209,6 +209,30 @@ class TelemetryTest {
         .hasSize(2);
   }
 
+  @Test
+  void aHandlersLogLinesCarryItsTraceInTheMdc() {
+    org.slf4j.TestMdc.install();
+    java.util.concurrent.atomic.AtomicReference<String> traceInHandler =
+        new java.util.concurrent.atomic.AtomicReference<>();
+    serve("greeter", new GreeterGrpc.GreeterImplBase() {
+      @Override
+      public void sayHello(HelloRequest request, StreamObserver<HelloReply> responses) {
+        traceInHandler.set(org.slf4j.MDC.get("trace_id"));
+        responses.onNext(HelloReply.newBuilder().setServedBy("mdc").build());
+        responses.onCompleted();
+      }
+    });
+    client().stub(GreeterGrpc::newBlockingStub).withDeadlineAfter(5, TimeUnit.SECONDS)
+        .sayHello(WORLD);
+
+    await().atMost(Duration.ofSeconds(10)).until(() -> spans.getFinishedSpanItems().stream()
+        .anyMatch(span -> span.getName().startsWith("Recv.")));
+    SpanData server = spans.getFinishedSpanItems().stream()
+        .filter(span -> span.getName().startsWith("Recv.")).findFirst().orElseThrow();
+    assertThat(traceInHandler.get()).isEqualTo(server.getTraceId());
+    assertThat(org.slf4j.MDC.get("trace_id")).as("nothing left behind on this thread").isNull();
+  }
+
   /** Passes each call on to the next hop. */
   static final class Relay extends GreeterGrpc.GreeterImplBase {
     private final GreeterGrpc.GreeterBlockingStub next;

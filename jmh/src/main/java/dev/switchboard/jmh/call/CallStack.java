@@ -94,6 +94,15 @@ final class CallStack {
    *     {@link #STACKS}
    */
   static CallStack start(String transport, String stack) throws IOException {
+    return start(transport, stack, dev.switchboard.rpc.Telemetry.disabled());
+  }
+
+  /**
+   * Starts a server on {@code transport} and the client {@code stack} for it, the client
+   * reporting to {@code telemetry} (a Switchboard stack only).
+   */
+  static CallStack start(String transport, String stack, dev.switchboard.rpc.Telemetry telemetry)
+      throws IOException {
     if (!TRANSPORTS.contains(transport)) {
       throw new IllegalArgumentException("unknown transport " + transport + "; one of "
           + TRANSPORTS);
@@ -124,10 +133,11 @@ final class CallStack {
               null),
           GreeterGrpc.getServiceDescriptor(), "helloworld.Greeter", new BenchResources(),
           "bench");
-      ManagedChannel channel = InProcessChannelBuilder.forName(name).directExecutor()
+      InProcessChannelBuilder builder = InProcessChannelBuilder.forName(name).directExecutor()
           .enableRetry()
-          .defaultServiceConfig(reference.channelKey().serviceConfig())
-          .build();
+          .defaultServiceConfig(reference.channelKey().serviceConfig());
+      dev.switchboard.rpc.internal.Instrumentation.of(telemetry).configure(builder);
+      ManagedChannel channel = builder.build();
       Channel intercepted = reference.intercept(channel);
       return new CallStack(stack, server, channel, intercepted, null, null);
     }
@@ -144,7 +154,7 @@ final class CallStack {
         ProviderInstance.newInstanceId("127.0.0.1", server.getPort()), "bench", "127.0.0.1",
         server.getPort(), InstanceState.SERVING, Instant.EPOCH,
         List.of(ExportedService.of("helloworld.Greeter"))));
-    RpcClient client = RpcClient.builder().registry(uri).build();
+    RpcClient client = RpcClient.builder().registry(uri).telemetry(telemetry).build();
     return new CallStack(stack, server, null, null, client, registry);
   }
 

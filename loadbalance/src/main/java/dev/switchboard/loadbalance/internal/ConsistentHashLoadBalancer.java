@@ -6,6 +6,7 @@ import dev.switchboard.loadbalance.select.KeyHash;
 import dev.switchboard.loadbalance.select.MaglevTable;
 import dev.switchboard.rpc.CallAttempts;
 import dev.switchboard.rpc.EndpointAttributes;
+import dev.switchboard.rpc.Explanation;
 import dev.switchboard.rpc.HashKeys;
 import io.grpc.Metadata;
 import java.util.ArrayList;
@@ -103,12 +104,13 @@ final class ConsistentHashLoadBalancer extends EndpointListLoadBalancer {
     for (int i = 0; i < n; i++) {
       capacityShare[i] = loadFactor * weights[i] / readyWeight;
     }
-    return new Picker(table, results, connecting, loads, capacityShare, readyIndexes, header,
-        loadFactor > 0, inFlight, warnedNoKey, service());
+    return new Picker(table, List.copyOf(sorted), results, connecting, loads, capacityShare,
+        readyIndexes, header, loadFactor > 0, inFlight, warnedNoKey, service());
   }
 
   static final class Picker extends SubchannelPicker implements IntPredicate, Failover.Chooser {
     private final MaglevTable table;
+    private final List<EndpointView> endpoints; // in table index order
     private final PickResult[] results; // null where not READY
     private final boolean[] connecting;
     private final EndpointLoad[] loads;
@@ -120,10 +122,12 @@ final class ConsistentHashLoadBalancer extends EndpointListLoadBalancer {
     private final AtomicBoolean warnedNoKey;
     private final String service;
 
-    Picker(MaglevTable table, PickResult[] results, boolean[] connecting, EndpointLoad[] loads,
-        double[] capacityShare, int[] readyIndexes, Metadata.Key<String> header, boolean bounded,
-        AtomicInteger inFlight, AtomicBoolean warnedNoKey, String service) {
+    Picker(MaglevTable table, List<EndpointView> endpoints, PickResult[] results,
+        boolean[] connecting, EndpointLoad[] loads, double[] capacityShare, int[] readyIndexes,
+        Metadata.Key<String> header, boolean bounded, AtomicInteger inFlight,
+        AtomicBoolean warnedNoKey, String service) {
       this.table = table;
+      this.endpoints = endpoints;
       this.results = results;
       this.connecting = connecting;
       this.loads = loads;
@@ -153,6 +157,10 @@ final class ConsistentHashLoadBalancer extends EndpointListLoadBalancer {
         return Failover.pick(args, this, readyIndexes.length); // budget and failover still hold
       }
       long hash = KeyHash.hash(key);
+      Explanation explanation = args.getCallOptions().getOption(Explanation.KEY);
+      if (explanation != null) {
+        return pickExplained(args, hash, explanation.pick(args.getHeaders()));
+      }
       CallAttempts attempts = args.getCallOptions().getOption(CallAttempts.KEY);
       int previous = attempts == null ? 0 : CallAttempts.previousAttempts(args.getHeaders());
       if (previous > 0) {
@@ -176,10 +184,109 @@ final class ConsistentHashLoadBalancer extends EndpointListLoadBalancer {
       return result;
     }
 
+    /**
+     * The explained twin of a keyed pick: the same decisions (budget, waiting for the key's
+     * connecting endpoint, the walk from the key's slot), written down as {@code key_hash},
+     * {@code slot}, {@code walk} (each endpoint passed over, once, and why), {@code excluded}.
+     */
+    private PickResult pickExplained(PickSubchannelArgs args, long hash,
+        Explanation.Attempt attempt) {
+      CallAttempts attempts = args.getCallOptions().getOption(CallAttempts.KEY);
+      int previous = attempts == null ? 0 : CallAttempts.previousAttempts(args.getHeaders());
+      attempt.fact("key_hash", String.format("%016x", hash))
+          .fact("slot", table.slot(hash) + "/" + table.size());
+      if (previous > 0 && !attempts.admit(previous, args.getCallOptions().getDeadline())) {
+        attempt.fact("refused", ExplainFacts.REFUSED);
+        return Failover.REFUSED;
+      }
+      int own = table.lookup(hash);
+      if (previous == 0 && connecting[own]) {
+        attempt.picked(ExplainFacts.label(endpoints.get(own))).fact("waiting", "connecting");
+        return PickResult.withNoResult();
+      }
+      StringBuilder walk = new StringBuilder("[");
+      int index = walk(hash, previous > 0 ? attempts : null, previous, walk);
+      boolean untried = index >= 0;
+      if (index < 0) {
+        walk.append(walk.length() > 1 ? ", " : "").append(previous > 0
+            ? "every_ready_instance_tried: round_again" : "none_under_cap: first_ready");
+        index = previous > 0 ? walk(hash, null, 0, new StringBuilder()) : -1;
+        index = index >= 0 ? index : readyIndexes[0];
+      }
+      PickResult result = results[index];
+      if (attempts != null) {
+        attempts.record(previous, result.getSubchannel());
+      }
+      attempt.picked(ExplainFacts.label(endpoints.get(index)))
+          .fact("walk", walk.append(']').toString())
+          .fact("excluded", ExplainFacts.excluded(endpoints));
+      if (previous > 0) {
+        attempt.fact("failover", untried ? "untried_instance" : "every_instance_tried");
+      }
+      return result;
+    }
+
+    /**
+     * Walks the table from {@code hash}'s slot as {@link #select} and {@link #selectUntried} do
+     * (untried only if {@code attempts} is given), appending each endpoint passed over to
+     * {@code passed} once; returns the endpoint found, or -1.
+     */
+    private int walk(long hash, CallAttempts attempts, int attempt, StringBuilder passed) {
+      int start = table.slot(hash);
+      boolean[] seen = new boolean[results.length];
+      for (int step = 0; step < table.size(); step++) {
+        int index = table.endpointAt(start + step);
+        String why;
+        if (results[index] == null) {
+          why = ExplainFacts.exclusion(endpoints.get(index));
+        } else if (!test(index)) {
+          why = "bounded_load inflight=" + loads[index].inFlight() + " cap="
+              + (long) BoundedLoad.cap(inFlight.get(), capacityShare[index]);
+        } else if (attempts != null && attempts.tried(results[index].getSubchannel(), attempt)) {
+          why = "tried";
+        } else {
+          return index;
+        }
+        if (!seen[index]) {
+          seen[index] = true;
+          passed.append(passed.length() > 1 ? ", " : "")
+              .append(ExplainFacts.label(endpoints.get(index))).append(": ").append(why);
+        }
+      }
+      return -1;
+    }
+
     /** A keyless call's choice: a random READY endpoint. */
     @Override
     public PickResult choose() {
       return results[readyIndexes[ThreadLocalRandom.current().nextInt(readyIndexes.length)]];
+    }
+
+    /** A keyless call's explained choice: the random READY endpoint, and that it had no key. */
+    @Override
+    public Failover.Explained explained() {
+      return new Failover.Explained() {
+        private int index = -1;
+
+        @Override
+        public PickResult choose() {
+          index = readyIndexes[ThreadLocalRandom.current().nextInt(readyIndexes.length)];
+          return results[index];
+        }
+
+        @Override
+        public PickResult candidate(int candidate) {
+          index = readyIndexes[candidate];
+          return results[index];
+        }
+
+        @Override
+        public void describe(Explanation.Attempt attempt) {
+          attempt.picked(ExplainFacts.label(endpoints.get(index)))
+              .fact("key", "none_random")
+              .fact("excluded", ExplainFacts.excluded(endpoints));
+        }
+      };
     }
 
     @Override

@@ -5,6 +5,7 @@ import dev.switchboard.loadbalance.select.EndpointHealth;
 import dev.switchboard.loadbalance.select.EndpointLoad;
 import dev.switchboard.loadbalance.select.Rotation;
 import dev.switchboard.rpc.CallAttempts;
+import dev.switchboard.rpc.Explanation;
 import io.grpc.Attributes;
 import io.grpc.ConnectivityState;
 import io.grpc.ConnectivityStateInfo;
@@ -486,7 +487,8 @@ public abstract class EndpointListLoadBalancer extends LoadBalancer {
       probeResults[i] = pickResult(probes.get(i), true, false, null);
       probeHealths[i] = probes.get(i).load().health();
     }
-    return new ProbingPicker(picker, probeResults, probeHealths);
+    return new ProbingPicker(picker, probeResults, probeHealths, List.copyOf(probes),
+        List.copyOf(all));
   }
 
   private static void shutdown(List<Endpoint> removed) {
@@ -535,11 +537,16 @@ public abstract class EndpointListLoadBalancer extends LoadBalancer {
     private final SubchannelPicker rotation;
     private final PickResult[] probes;
     private final EndpointHealth[] healths;
+    private final List<EndpointView> probeViews; // for explanations only
+    private final List<EndpointView> all;
 
-    ProbingPicker(SubchannelPicker rotation, PickResult[] probes, EndpointHealth[] healths) {
+    ProbingPicker(SubchannelPicker rotation, PickResult[] probes, EndpointHealth[] healths,
+        List<EndpointView> probeViews, List<EndpointView> all) {
       this.rotation = rotation;
       this.probes = probes;
       this.healths = healths;
+      this.probeViews = probeViews;
+      this.all = all;
     }
 
     @Override
@@ -552,6 +559,12 @@ public abstract class EndpointListLoadBalancer extends LoadBalancer {
         if (healths[i].tryProbe()) {
           if (attempts != null) {
             attempts.record(0, probes[i].getSubchannel());
+          }
+          Explanation explanation = args.getCallOptions().getOption(Explanation.KEY);
+          if (explanation != null) { // looked up only here: rotation picks look themselves
+            explanation.pick(args.getHeaders()).picked(ExplainFacts.label(probeViews.get(i)))
+                .fact("probe", "ejection_ended_one_call_at_a_time")
+                .fact("excluded", ExplainFacts.excluded(all));
           }
           return probes[i];
         }
@@ -575,6 +588,10 @@ public abstract class EndpointListLoadBalancer extends LoadBalancer {
 
     @Override
     public PickResult pickSubchannel(PickSubchannelArgs args) {
+      Explanation explanation = args.getCallOptions().getOption(Explanation.KEY);
+      if (explanation != null) {
+        explanation.pick(args.getHeaders()).picked("none").fact("no_pick", "no_usable_instance");
+      }
       return result;
     }
 

@@ -4,6 +4,7 @@ import dev.switchboard.loadbalance.select.EndpointLoad;
 import dev.switchboard.loadbalance.select.PowerOfTwoChoices;
 import dev.switchboard.loadbalance.select.WeightedRandom;
 import dev.switchboard.rpc.EndpointAttributes;
+import dev.switchboard.rpc.Explanation;
 import java.util.List;
 import java.util.function.LongSupplier;
 
@@ -78,7 +79,7 @@ final class PowerOfTwoChoicesLoadBalancer extends EndpointListLoadBalancer {
       uniform &= weights[i] == weights[0];
       results[i] = pickResult(endpoint, true, latencyAware, null);
     }
-    return new Picker(results, loads, uniform ? null : new WeightedRandom(weights),
+    return new Picker(results, ready, all, loads, uniform ? null : new WeightedRandom(weights),
         latencyAware);
   }
 
@@ -87,9 +88,9 @@ final class PowerOfTwoChoicesLoadBalancer extends EndpointListLoadBalancer {
     private final WeightedRandom weights; // null when every weight is equal
     private final boolean latencyAware;
 
-    Picker(PickResult[] results, EndpointLoad[] loads, WeightedRandom weights,
-        boolean latencyAware) {
-      super(results);
+    Picker(PickResult[] results, List<EndpointView> ready, List<EndpointView> all,
+        EndpointLoad[] loads, WeightedRandom weights, boolean latencyAware) {
+      super(results, ready, all);
       this.loads = loads;
       this.weights = weights;
       this.latencyAware = latencyAware;
@@ -109,6 +110,64 @@ final class PowerOfTwoChoicesLoadBalancer extends EndpointListLoadBalancer {
     int nextIndex() {
       return weights == null ? PowerOfTwoChoices.pick(results.length, this)
           : PowerOfTwoChoices.pick(weights, this);
+    }
+
+    /** The same pick, through a cost that notes the two candidates it compares and their costs. */
+    @Override
+    int nextIndex(ExplainedChoice choice) {
+      PowerOfTwoChoices.Cost noting = new PowerOfTwoChoices.Cost() {
+        @Override
+        public double of(int index) {
+          return Picker.this.of(index);
+        }
+
+        @Override
+        public int compare(int a, int b) {
+          choice.first = a;
+          choice.second = b;
+          choice.firstCost = of(a);
+          choice.secondCost = of(b);
+          return Picker.this.compare(a, b);
+        }
+      };
+      return weights == null ? PowerOfTwoChoices.pick(results.length, noting)
+          : PowerOfTwoChoices.pick(weights, noting);
+    }
+
+    /**
+     * The two candidates with their costs and calls in flight (one when there was nothing to
+     * compare: a single endpoint, both draws alike, or a systematic look for a retry).
+     */
+    @Override
+    void describe(Explanation.Attempt attempt, ExplainedChoice choice) {
+      StringBuilder candidates = new StringBuilder("[");
+      if (choice.first >= 0) {
+        candidate(candidates, choice.first, choice.firstCost).append(", ");
+        candidate(candidates, choice.second, choice.secondCost);
+      } else {
+        candidate(candidates, choice.index, of(choice.index));
+      }
+      attempt.fact("candidates", candidates.append(']').toString());
+      if (latencyAware && choice.first >= 0
+          && EndpointLoad.alike(loads[choice.first], loads[choice.second])) {
+        attempt.fact("compared_by", "inflight"); // latencies alike: ranked as least-request
+      }
+    }
+
+    private StringBuilder candidate(StringBuilder text, int index, double cost) {
+      EndpointLoad load = loads[index];
+      text.append(ExplainFacts.label(endpoints.get(index))).append(" cost=");
+      if (latencyAware && load.ewmaNanos() == 0 && load.health().failureScore() == 0) {
+        text.append("unmeasured"); // free while idle, prohibitive while busy
+      } else {
+        text.append(latencyAware ? ExplainFacts.millis(cost) : ExplainFacts.number(cost));
+      }
+      text.append(" inflight=").append(load.inFlight());
+      double score = load.health().failureScore();
+      if (score > 0) {
+        text.append(" penalty=x").append(ExplainFacts.number(EndpointLoad.failurePenalty(score)));
+      }
+      return text;
     }
 
     @Override

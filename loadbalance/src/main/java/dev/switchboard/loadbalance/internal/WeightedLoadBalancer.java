@@ -4,6 +4,8 @@ import dev.switchboard.loadbalance.select.IndexSelector;
 import dev.switchboard.loadbalance.select.SmoothWeightedRoundRobin;
 import dev.switchboard.loadbalance.select.WarmUp;
 import dev.switchboard.loadbalance.select.WeightedRandom;
+import dev.switchboard.rpc.EndpointAttributes;
+import dev.switchboard.rpc.Explanation;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -52,7 +54,7 @@ final class WeightedLoadBalancer extends EndpointListLoadBalancer {
       scheduleRefresh(refresh);
     }
     int[] weights = WeightedPickers.effectiveWeights(ready, warmUp, now);
-    return new Picker(results, random
+    return new Picker(results, ready, all, weights, random
         ? new WeightedRandom(weights)
         : new SmoothWeightedRoundRobin(weights, startOffsets.nextInt()));
   }
@@ -60,15 +62,28 @@ final class WeightedLoadBalancer extends EndpointListLoadBalancer {
   /** Picks by the selector: no lock, no allocation. */
   static final class Picker extends IndexedPicker {
     private final IndexSelector selector;
+    private final int[] effectiveWeights;
 
-    Picker(PickResult[] results, IndexSelector selector) {
-      super(results);
+    Picker(PickResult[] results, List<EndpointView> ready, List<EndpointView> all,
+        int[] effectiveWeights, IndexSelector selector) {
+      super(results, ready, all);
+      this.effectiveWeights = effectiveWeights;
       this.selector = selector;
     }
 
     @Override
     int nextIndex() {
       return selector.next();
+    }
+
+    /** The picked endpoint's registry weight, and its effective weight while it warms up. */
+    @Override
+    void describe(Explanation.Attempt attempt, ExplainedChoice choice) {
+      int weight = EndpointAttributes.weight(endpoints.get(choice.index).attributes());
+      attempt.fact("weight", Integer.toString(weight));
+      if (effectiveWeights[choice.index] != weight) {
+        attempt.fact("effective_weight", Integer.toString(effectiveWeights[choice.index]));
+      }
     }
   }
 }

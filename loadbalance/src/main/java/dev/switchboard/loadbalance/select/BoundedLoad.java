@@ -16,6 +16,14 @@ public final class BoundedLoad {
    * {@code c × weight / totalWeight}.
    */
   public static boolean hasRoom(int inFlight, int totalInFlight, double capacityShare) {
-    return inFlight + 1 <= Math.ceil(capacityShare * (totalInFlight + 1));
+    return inFlight + 1 <= cap(totalInFlight, capacityShare);
+  }
+
+  /**
+   * Returns the most calls an endpoint may have in flight, counting the one it would take, when
+   * {@code totalInFlight} are in flight overall: {@code ⌈capacityShare × (totalInFlight + 1)⌉}.
+   */
+  public static double cap(int totalInFlight, double capacityShare) {
+    return Math.ceil(capacityShare * (totalInFlight + 1));
   }
 }

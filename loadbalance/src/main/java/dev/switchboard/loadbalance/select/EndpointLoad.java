@@ -207,15 +207,21 @@ public final class EndpointLoad {
    * when it compares them as least-request does.
    */
   public static int compare(EndpointLoad a, EndpointLoad b, boolean latencyAware) {
-    if (latencyAware) {
-      double typicalA = a.typicalNanos;
-      double typicalB = b.typicalNanos;
-      if (typicalA > 0 && typicalB > 0 && typicalA < typicalB * ALIKE_LATENCY
-          && typicalB < typicalA * ALIKE_LATENCY) {
-        latencyAware = false;
-      }
+    if (latencyAware && alike(a, b)) {
+      latencyAware = false;
     }
     return Double.compare(a.pickCost(latencyAware), b.pickCost(latencyAware));
+  }
+
+  /**
+   * Returns whether both endpoints have typical latencies, within {@link #ALIKE_LATENCY} of each
+   * other: peak EWMA then ranks them by calls in flight (see {@link #compare}).
+   */
+  public static boolean alike(EndpointLoad a, EndpointLoad b) {
+    double typicalA = a.typicalNanos;
+    double typicalB = b.typicalNanos;
+    return typicalA > 0 && typicalB > 0 && typicalA < typicalB * ALIKE_LATENCY
+        && typicalB < typicalA * ALIKE_LATENCY;
   }
 
   /** How long peak EWMA keeps the round trips of an endpoint it does not measure: 1 s. */

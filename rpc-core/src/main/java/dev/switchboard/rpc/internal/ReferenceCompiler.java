@@ -65,6 +65,14 @@ public final class ReferenceCompiler {
 
     /** Returns the fallback machinery (response cache and statistics). */
     FallbackInterceptor.Shared fallbacks();
+
+    /**
+     * Returns the rate limit of explained calls ({@code Explain}), one per client; by default
+     * {@link ExplainLimiter#SHARED}, one for the whole process.
+     */
+    default ExplainLimiter explainLimiter() {
+      return ExplainLimiter.SHARED;
+    }
   }
 
   /**
@@ -135,15 +143,18 @@ public final class ReferenceCompiler {
         config.tls().orElse(null));
 
     // The chain, outermost first: fallback; policy (default deadline, budget deposit, attempts
-    // record); hash key from the context; hash key from the request field.
+    // record); hash key from the context; hash key from the request field; explain (innermost,
+    // so that it sees the options gRPC's retries and the balancer will see).
     List<ClientInterceptor> chain = new ArrayList<>();
     Channel fallbackChannel = resources.fallbackChannel(config, descriptor, where);
     if (fallbackChannel != null || policies.any(MethodPolicy::hasFallback)) {
       chain.add(new FallbackInterceptor(policies, fallbackChannel, resources.fallbacks()));
     }
-    chain.add(new MethodPolicyInterceptor(policies, resources.budget(key)));
+    RetryBudgetTracker budget = resources.budget(key);
+    chain.add(new MethodPolicyInterceptor(policies, budget));
     chain.add(HashKeys.contextInterceptor());
     config.hashField().ifPresent(field -> chain.add(new RequestFieldHashKeyInterceptor(field)));
+    chain.add(new ExplainInterceptor(balancer.policyName(), budget, resources.explainLimiter()));
     return new CompiledReference(key, List.copyOf(chain));
   }
 

@@ -16,11 +16,16 @@ import java.util.Map;
  * {@link Registry#health()} once per collection (one batch callback): the session, instances
  * per service, last-known-good holds, mass-drop holds, snapshot use and age, re-registrations
  * and skipped invalid nodes. Every series carries {@code switchboard.role} ({@code client} or
- * {@code server}), so a registry shared by both in one process is not counted as one. Closing
- * unregisters them. Thread-safe.
+ * {@code server}), and a server's its {@code switchboard.instance}, so that several servers and
+ * a client reporting to one SDK from one process each keep their own series (two clients of one
+ * process with one SDK would share theirs: a process needs one client). Closing unregisters
+ * them. Thread-safe.
  */
 public final class RegistryMetrics implements AutoCloseable {
   static final AttributeKey<String> ROLE = AttributeKey.stringKey("switchboard.role");
+  static final AttributeKey<String> INSTANCE = AttributeKey.stringKey("switchboard.instance");
+  /** The attributes of a client's registry. */
+  public static final Attributes CLIENT = Attributes.of(ROLE, "client");
   static final AttributeKey<String> SESSION = AttributeKey.stringKey("switchboard.registry.session");
   private static final List<String> SESSIONS = List.of(RegistryHealth.CONNECTED,
       RegistryHealth.SUSPENDED, RegistryHealth.LOST, RegistryHealth.READ_ONLY,
@@ -28,9 +33,13 @@ public final class RegistryMetrics implements AutoCloseable {
 
   private final List<AutoCloseable> registrations = new ArrayList<>();
 
-  /** Registers the instruments of {@code registry} for {@code role} on {@code meter}. */
-  public RegistryMetrics(Meter meter, Registry registry, String role) {
-    Attributes base = Attributes.of(ROLE, role);
+  /** Returns the attributes of the registry of the server registered as {@code instanceId}. */
+  public static Attributes server(String instanceId) {
+    return Attributes.of(ROLE, "server", INSTANCE, instanceId);
+  }
+
+  /** Registers the instruments of {@code registry} on {@code meter}, labelled {@code base}. */
+  public RegistryMetrics(Meter meter, Registry registry, Attributes base) {
     ObservableLongMeasurement session = meter.gaugeBuilder("switchboard.registry.session")
         .setDescription("1 for the registry session's current state, 0 for the others")
         .setUnit("{state}").ofLongs().buildObserver();

@@ -189,20 +189,22 @@ class ReferenceCompilerTest {
   // --- the interceptor chain ---
 
   @Test
-  void plainReferenceHasPolicyThenContextHashKey() {
+  void plainReferenceHasPolicyThenContextHashKeyThenExplain() {
     CompiledReference reference = compile(ReferenceConfig.defaults());
 
     assertThat(classes(reference)).containsExactly(
-        MethodPolicyInterceptor.class, ContextHashKeyInterceptor.class);
+        MethodPolicyInterceptor.class, ContextHashKeyInterceptor.class,
+        ExplainInterceptor.class);
     assertThat(fallbackRequests).as("no fallback channel was handed out").isEmpty();
   }
 
   @Test
-  void hashFieldAddsTheRequestFieldInterceptorInnermost() {
+  void hashFieldAddsTheRequestFieldInterceptorThenExplain() {
     CompiledReference reference = compile(ReferenceConfig.builder().hashField("name").build());
 
     assertThat(classes(reference)).containsExactly(MethodPolicyInterceptor.class,
-        ContextHashKeyInterceptor.class, RequestFieldHashKeyInterceptor.class);
+        ContextHashKeyInterceptor.class, RequestFieldHashKeyInterceptor.class,
+        ExplainInterceptor.class);
   }
 
   @Test
@@ -212,7 +214,7 @@ class ReferenceCompilerTest {
 
     assertThat(classes(reference)).containsExactly(FallbackInterceptor.class,
         MethodPolicyInterceptor.class, ContextHashKeyInterceptor.class,
-        RequestFieldHashKeyInterceptor.class);
+        RequestFieldHashKeyInterceptor.class, ExplainInterceptor.class);
     assertThat(fallbackRequests).containsExactly(WHERE + " " + SERVICE);
   }
 
@@ -222,7 +224,8 @@ class ReferenceCompilerTest {
         compile(ReferenceConfig.builder().fallback(LocalGreeter.class).build());
 
     assertThat(classes(reference)).containsExactly(FallbackInterceptor.class,
-        MethodPolicyInterceptor.class, ContextHashKeyInterceptor.class);
+        MethodPolicyInterceptor.class, ContextHashKeyInterceptor.class,
+        ExplainInterceptor.class);
   }
 
   @Test
@@ -235,9 +238,11 @@ class ReferenceCompilerTest {
         .method("SayHello", MethodPolicy.builder().cacheable(true).build()).build());
 
     assertThat(classes(withResponse)).containsExactly(FallbackInterceptor.class,
-        MethodPolicyInterceptor.class, ContextHashKeyInterceptor.class);
+        MethodPolicyInterceptor.class, ContextHashKeyInterceptor.class,
+        ExplainInterceptor.class);
     assertThat(classes(cacheable)).containsExactly(FallbackInterceptor.class,
-        MethodPolicyInterceptor.class, ContextHashKeyInterceptor.class);
+        MethodPolicyInterceptor.class, ContextHashKeyInterceptor.class,
+        ExplainInterceptor.class);
     assertThat(fallbackRequests).as("no fallback object was configured").isEmpty();
   }
 
@@ -494,7 +499,7 @@ class ReferenceCompilerTest {
         .deadline(Duration.ofSeconds(1)).build());
 
     assertThat(reference.channelKey().balancer().policyName()).isEqualTo("pick_first");
-    assertThat(reference.interceptors()).hasSize(2);
+    assertThat(reference.interceptors()).hasSize(3);
   }
 
   @Test

@@ -13,7 +13,9 @@ import java.util.TreeMap;
  * {@code GET /metrics} returns): one {@link Sample} per sample line, {@code # HELP} / {@code # TYPE}
  * comments and blank lines skipped, an optional timestamp ignored. Label values may contain the
  * escapes {@code \\}, {@code \"} and {@code \n}; values may be {@code NaN}, {@code +Inf} and
- * {@code -Inf}. Enough for a scrape of an OpenTelemetry Prometheus exporter; not a validator.
+ * {@code -Inf}. {@link #parseExposition} also checks the text the way a Prometheus server reads
+ * it: every sample belongs to a family a {@code # TYPE} line declared before it, and a
+ * histogram's buckets carry {@code le} and end at {@code +Inf}.
  *
  * <p>Stateless; thread-safe.
  */
@@ -33,7 +35,99 @@ public final class PrometheusText {
     }
   }
 
+  /**
+   * A checked scrape: each family's type by name, and the samples.
+   *
+   * @param types {@code counter}, {@code gauge}, {@code histogram}, ... by family name
+   */
+  public record Exposition(Map<String, String> types, List<Sample> samples) {
+    /** Copies. */
+    public Exposition {
+      types = Map.copyOf(types);
+      samples = List.copyOf(samples);
+    }
+
+    /** Returns the samples named {@code name}. */
+    public List<Sample> samples(String name) {
+      return samples.stream().filter(sample -> sample.name().equals(name)).toList();
+    }
+  }
+
+  private static final java.util.Set<String> TYPES =
+      java.util.Set.of("counter", "gauge", "histogram", "summary", "untyped", "info", "stateset");
+  private static final List<String> SUFFIXES =
+      List.of("_total", "_created", "_bucket", "_sum", "_count", "_info");
+
   private PrometheusText() {}
+
+  /**
+   * Parses a scrape as a Prometheus server would accept it.
+   *
+   * @throws IllegalArgumentException naming the line and what is wrong: a sample of a family no
+   *     {@code # TYPE} declared before it, a bad or repeated {@code # TYPE}, a histogram without
+   *     {@code le} on a bucket or without a {@code +Inf} bucket, or anything {@link #parse}
+   *     refuses
+   */
+  public static Exposition parseExposition(String text) {
+    List<Sample> samples = parse(text); // every sample line well formed, or the line named
+    Map<String, String> types = new java.util.LinkedHashMap<>();
+    int number = 0;
+    for (String line : text.split("\n", -1)) {
+      number++;
+      String trimmed = line.strip();
+      if (!trimmed.startsWith("# TYPE ")) {
+        if (!trimmed.isEmpty() && !trimmed.startsWith("#")
+            && familyOf(sample(trimmed).name(), types) == null) {
+          throw new IllegalArgumentException("line " + number + " is a sample of a family no"
+              + " # TYPE declared before it: " + line);
+        }
+        continue;
+      }
+      String[] parts = trimmed.substring(7).split(" ");
+      if (parts.length != 2 || !TYPES.contains(parts[1])
+          || sampleName(parts[0]) != parts[0].length()
+          || types.putIfAbsent(parts[0], parts[1]) != null) {
+        throw new IllegalArgumentException("line " + number + " is a bad or repeated # TYPE: "
+            + line);
+      }
+    }
+    types.forEach((family, type) -> {
+      if (type.equals("histogram")) {
+        List<Sample> buckets = samples.stream()
+            .filter(sample -> sample.name().equals(family + "_bucket")).toList();
+        if (buckets.stream().anyMatch(bucket -> !bucket.labels().containsKey("le"))
+            || (!buckets.isEmpty() && buckets.stream()
+                .noneMatch(bucket -> "+Inf".equals(bucket.labels().get("le"))))) {
+          throw new IllegalArgumentException("histogram " + family
+              + " has a bucket without le or no +Inf bucket");
+        }
+      }
+    });
+    return new Exposition(types, samples);
+  }
+
+  private static String familyOf(String sample, Map<String, String> types) {
+    if (types.containsKey(sample)) {
+      return sample;
+    }
+    for (String suffix : SUFFIXES) {
+      String family = sample.endsWith(suffix)
+          ? sample.substring(0, sample.length() - suffix.length()) : null;
+      if (family != null && types.containsKey(family)) {
+        return family;
+      }
+    }
+    return null;
+  }
+
+  // Returns the length of the metric name at the start of text.
+  private static int sampleName(String text) {
+    int at = 0;
+    while (at < text.length() && isNameChar(text.charAt(at), at == 0)) {
+      at++;
+    }
+    return at;
+  }
 
   /**
    * Parses a scrape.
@@ -60,10 +154,7 @@ public final class PrometheusText {
   }
 
   private static Sample sample(String line) {
-    int at = 0;
-    while (at < line.length() && isNameChar(line.charAt(at), at == 0)) {
-      at++;
-    }
+    int at = sampleName(line);
     if (at == 0) {
       throw new IllegalArgumentException("no metric name");
     }

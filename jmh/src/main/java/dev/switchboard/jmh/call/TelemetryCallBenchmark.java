@@ -38,6 +38,10 @@ import org.openjdk.jmh.annotations.Warmup;
  * {@code metrics-tracing} (the same plus gRPC's A72 spans on an SDK tracer provider whose batch
  * processor hands them to an exporter that drops them).
  *
+ * <p>The suite runs it as {@code call-telemetry}, with {@code -prof gc} for the allocation per
+ * call; the report's telemetry section and target rows read the {@code transport} and
+ * {@code telemetry} values below, so keep their names. Alone:
+ *
  * <pre>
  * java -jar jmh/target/benchmarks.jar TelemetryCallBenchmark -prof gc
  * </pre>

@@ -10,7 +10,9 @@ import java.util.Optional;
  * raw grpc-java setting the same deadline per call, the lean stack (no deadline) with bare raw
  * grpc-java; {@code raw-deadline} with {@code raw} shows what the deadline alone costs. The TLS
  * benchmark's stacks all run over Netty: plaintext and Switchboard's mutual TLS are compared with
- * raw grpc-java's mutual TLS. Constants and look-ups only.
+ * raw grpc-java's mutual TLS. The telemetry benchmark runs the full stack on both transports with
+ * telemetry off (the baseline), metrics on, and metrics and tracing on. Constants and look-ups
+ * only.
  */
 final class CallStacks {
   static final String OVERHEAD = "CallOverheadBenchmark";
@@ -32,6 +34,14 @@ final class CallStacks {
   static final String TLS_SWITCHBOARD = "switchboard-tls";
   /** The TLS benchmark's stacks in report order; {@link #TLS_RAW} is the baseline. */
   static final List<String> TLS_STACKS = List.of(TLS_PLAINTEXT, TLS_RAW, TLS_SWITCHBOARD);
+
+  static final String TELEMETRY = "TelemetryCallBenchmark";
+  static final String TELEMETRY_OFF = "off";
+  static final String TELEMETRY_METRICS = "metrics";
+  static final String TELEMETRY_TRACING = "metrics-tracing";
+  /** The telemetry benchmark's settings in report order; {@link #TELEMETRY_OFF} is the baseline. */
+  static final List<String> TELEMETRY_SETTINGS = List.of(TELEMETRY_OFF, TELEMETRY_METRICS,
+      TELEMETRY_TRACING);
 
   private static final Map<String, String> BASELINES = Map.of(RAW_DEADLINE, RAW,
       FULL, RAW_DEADLINE, LEAN, RAW);
@@ -64,6 +74,16 @@ final class CallStacks {
       return Optional.empty();
     }
     return results.value().find(TLS, Map.of("stack", stack));
+  }
+
+  /** Returns the entry of the telemetry benchmark for {@code transport} and {@code telemetry}. */
+  static Optional<JmhResult> findTelemetry(Loaded<JmhResults> results, String transport,
+      String telemetry) {
+    if (!results.present()) {
+      return Optional.empty();
+    }
+    return results.value().find(TELEMETRY, Map.of("transport", transport,
+        "telemetry", telemetry));
   }
 
   /** Returns the median of a sample-mode entry, NaN if it has none. */

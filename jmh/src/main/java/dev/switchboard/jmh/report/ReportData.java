@@ -20,6 +20,8 @@ import java.util.Optional;
  * @param async async call throughput, 64 in flight
  * @param tls blocking call latency over mutual TLS, Netty's default TLS implementation
  * @param tlsJdk the same on the JDK's TLS
+ * @param telemetry blocking call latency of the full stack with telemetry off, metrics on, and
+ *     metrics and tracing on, with allocation
  * @param hashQuality hash quality
  * @param tailSim the tail simulator's JSON
  * @param tailSimMarkdown the tail simulator's markdown
@@ -29,9 +31,9 @@ import java.util.Optional;
 record ReportData(Loaded<JmhResults> pick1, Loaded<JmhResults> pick2,
     Loaded<JmhResults> keyHash, Loaded<JmhResults> latency, Loaded<JmhResults> throughput1,
     Loaded<JmhResults> throughput8, Loaded<JmhResults> async, TlsRun tls, TlsRun tlsJdk,
-    Loaded<HashQualityTable> hashQuality, Loaded<TailSimResults> tailSim,
-    Loaded<String> tailSimMarkdown, Loaded<DiscoveryTable> discovery,
-    Loaded<SuiteRecord> suite) {
+    Loaded<JmhResults> telemetry, Loaded<HashQualityTable> hashQuality,
+    Loaded<TailSimResults> tailSim, Loaded<String> tailSimMarkdown,
+    Loaded<DiscoveryTable> discovery, Loaded<SuiteRecord> suite) {
 
   /** Reads everything under {@code docs/bench/}. */
   static ReportData load(Path docs) {
@@ -40,7 +42,7 @@ record ReportData(Loaded<JmhResults> pick1, Loaded<JmhResults> pick2,
         jmh(bench, ResultFiles.KEY_HASH), jmh(bench, ResultFiles.CALL_LATENCY),
         jmh(bench, ResultFiles.CALL_THROUGHPUT_1T), jmh(bench, ResultFiles.CALL_THROUGHPUT_8T),
         jmh(bench, ResultFiles.CALL_ASYNC), TlsRun.load(bench, TlsProvider.BORINGSSL),
-        TlsRun.load(bench, TlsProvider.JDK),
+        TlsRun.load(bench, TlsProvider.JDK), jmh(bench, ResultFiles.CALL_TELEMETRY),
         Loaded.from(bench.resolve(ResultFiles.HASH_QUALITY),
             file -> HashQualityTable.parse(Files.readString(file))),
         Loaded.from(bench.resolve(ResultFiles.TAIL_SIM_JSON), TailSimResults::read),
@@ -57,7 +59,7 @@ record ReportData(Loaded<JmhResults> pick1, Loaded<JmhResults> pick2,
   /** Returns the JMH version of the first result that names one. */
   Optional<String> jmhVersion() {
     return List.of(pick1, pick2, keyHash, latency, throughput1, throughput8, async,
-            tls.results(), tlsJdk.results()).stream()
+            tls.results(), tlsJdk.results(), telemetry).stream()
         .filter(Loaded::present).map(loaded -> loaded.value().jmhVersion())
         .flatMap(Optional::stream).findFirst();
   }

@@ -16,8 +16,10 @@ import java.util.Locale;
  * the command and the reproduce commands, the targets judged from the data, then pick cost, key
  * hashing, call latency and throughput (with ratios to raw grpc-java, gRPC's and Dubbo's
  * pickers), the cost of mutual TLS per call on BoringSSL and on the JDK's TLS (with ratios to raw
- * grpc-java's mutual TLS), and the hash-quality, tail-simulator and discovery markdown embedded. A missing or
- * unreadable result gives "not run" where its figures would be; nothing is hard-coded.
+ * grpc-java's mutual TLS), the cost of telemetry per call (metrics, and metrics with tracing,
+ * compared with telemetry off), and the hash-quality, tail-simulator and discovery markdown
+ * embedded. A missing or unreadable result gives "not run" where its figures would be; nothing is
+ * hard-coded.
  *
  * <pre>
  * java -cp jmh/target/benchmarks.jar dev.switchboard.jmh.report.ReportWriter [--docs DIR]
@@ -97,6 +99,7 @@ public final class ReportWriter {
     out.append(CallSection.latency(data.latency()));
     out.append(CallSection.throughput(data.throughput1(), data.throughput8(), data.async()));
     out.append(TlsSection.markdown(data.tls(), data.tlsJdk()));
+    out.append(TelemetrySection.markdown(data.telemetry()));
     hashQuality(out, data.hashQuality());
     tailSimulator(out, data.tailSimMarkdown());
     discovery(out, data.discovery());

@@ -3,6 +3,7 @@ package dev.switchboard.jmh.report;
 import dev.switchboard.jmh.KeyHashBenchmark;
 import dev.switchboard.jmh.call.CallOverheadBenchmark;
 import dev.switchboard.jmh.call.CallThroughputBenchmark;
+import dev.switchboard.jmh.call.TelemetryCallBenchmark;
 import dev.switchboard.jmh.call.TlsCallBenchmark;
 import dev.switchboard.jmh.discovery.DiscoveryTimings;
 import dev.switchboard.jmh.lb.DubboPickBenchmark;
@@ -19,7 +20,8 @@ import java.util.Locale;
  * What the suite runs in a mode, in order, with the time budget: the JMH benchmarks (pick cost
  * on 1 and 2 threads, key hashing, call latency, call throughput on 1 and 8 threads and async
  * with 64 in flight, call latency over mutual TLS on Netty's default TLS implementation and on
- * the JDK's), then hash quality, the tail simulator and the discovery timings.
+ * the JDK's, call latency with telemetry off and on), then hash quality, the tail simulator and
+ * the discovery timings.
  *
  * <p>Quick: one fork, short iterations, picks at N = 1,000 only (the targets' size) and only the
  * shipped key hash; it must fit {@link #QUICK_BUDGET_SECONDS} on 2 cores. Full: 3 forks, longer
@@ -35,10 +37,19 @@ import java.util.Locale;
  * Both copy their standard output next to their results, because only the benchmark's own
  * output says which implementation ran.
  *
+ * <p>The telemetry step, {@code call-telemetry}, runs {@code TelemetryCallBenchmark} (the full
+ * stack with telemetry {@code off}, {@code metrics} and {@code metrics-tracing}, on both
+ * transports) after the TLS steps, with {@code -prof gc} for the allocation per call, in both
+ * modes with the call steps' settings. In quick mode it adds 2 transports × 3 telemetry values ×
+ * 1 fork × (5 s iterating + 2.5 s start-up) + 1 s = 46 s, which keeps the suite within its
+ * budget (9 min 35 s of 10 min estimated when it was added, 25 s to spare), so quick mode runs it
+ * with the call settings instead of shorter ones.
+ *
  * <p>The per-fork start-up figures and the non-JMH steps' times were measured on the project's
  * 2-vCPU VM while another build ran: a pick fork starts and sets up in about 1.3-2 s, a call fork
  * (server, channel, 1,000 warm-up calls) in about 2 s; a TLS call fork, which also makes the demo
- * certificates and does the handshakes, is estimated like a call fork (not measured separately);
+ * certificates and does the handshakes, and a telemetry call fork, which also builds an
+ * OpenTelemetry SDK, are estimated like a call fork (not measured separately);
  * {@code HashQuality} took 64 s, the tail simulator 8 s for 1,000,000 requests per run; the
  * discovery timings take about 14 s to start and converge, 1 s per round and 35 ms per service of
  * 10 instances (40 s for 20 rounds and 1,000 services).
@@ -109,6 +120,10 @@ public record SuitePlan(SuiteMode mode, Path docs, List<Step> steps) {
           .jvmArgsAppend(provider.jvmArgs().toArray(String[]::new))
           .captureStdout(bench.resolve(provider.logFile())));
     }
+    steps.add(JmhRun.of("call-telemetry", "blocking unary call latency, telemetry off, metrics,"
+            + " metrics and tracing, with allocation (-prof gc)",
+        bench.resolve(ResultFiles.CALL_TELEMETRY), call, CALL_FORK_START,
+        TelemetryCallBenchmark.class).gc());
 
     Path hashQuality = bench.resolve(ResultFiles.HASH_QUALITY);
     steps.add(new MainRun("hash-quality", "hash quality (deterministic, 1,000,000 keys)",

@@ -7,12 +7,15 @@ import java.util.Locale;
 import java.util.Optional;
 
 /**
- * The performance targets of the benchmark-suite issue, and issue 11's TLS overhead target, each
- * judged from the results (never from figures written here): met, not met, not run, or not yet
- * (with what is missing). Judged on JMH's point estimates; the sections show the ± intervals.
- * The TLS target is judged on Netty's default TLS implementation ({@code call-tls}); the JDK's
- * ({@code call-tls-jdk}) gets a row of its own, so neither decides the other's verdict.
- * Stateless.
+ * The performance targets of the benchmark-suite issue, issue 11's TLS overhead target and issue
+ * 12's telemetry targets, each judged from the results (never from figures written here): met,
+ * not met, not run, or not yet (with what is missing). Judged on JMH's point estimates; the
+ * sections show the ± intervals. The TLS target is judged on Netty's default TLS implementation
+ * ({@code call-tls}); the JDK's ({@code call-tls-jdk}) gets a row of its own, so neither decides
+ * the other's verdict. The telemetry targets judge {@code metrics} against {@code off} in
+ * {@code call-telemetry}, in-process in µs added and over Netty in % added;
+ * {@code metrics-tracing} has no target and gets an informational row, {@code reported} (or
+ * {@code not run}), with its figures on both transports. Stateless.
  */
 final class Targets {
   /** The endpoint count the pick targets are set at. */
@@ -22,6 +25,10 @@ final class Targets {
   static final double IN_PROCESS_ADDED_MICROS = 2;
   /** Issue 11: Switchboard's mutual TLS over raw grpc-java's, as a fraction of the latter. */
   static final double TLS_P50_OVERHEAD = 0.05;
+  /** Issue 12: what metrics add to the full stack's p50 in-process, in µs. */
+  static final double METRICS_IN_PROCESS_ADDED_MICROS = 1;
+  /** Issue 12: what metrics add to the full stack's p50 over Netty, as a fraction of off's. */
+  static final double METRICS_NETTY_P50_OVERHEAD = 0.02;
   static final double PICK_NS = 20;
   static final double HASH_PICK_NS = 30;
   static final double FASTER_THAN_GRPC = 3;
@@ -46,6 +53,8 @@ final class Targets {
             + " p50 overhead ≤ " + Fmt.limit(100 * TLS_P50_OVERHEAD) + " %"),
         tlsOverhead(data.tlsJdk(), "the same on the JDK's TLS (" + TlsProvider.JDK.how("`")
             + ")"),
+        metricsInProcess(data.telemetry()), metricsNetty(data.telemetry()),
+        tracingReported(data.telemetry()),
         pickCost(data), hashPickCost(data), fasterThanGrpc(data), fasterThanDubbo(data),
         hashBalance(data), hashRemoval(data), slowBackend(data), stability(data),
         brokenShare(data, true), brokenShare(data, false), firstPick(data));
@@ -61,7 +70,9 @@ final class Targets {
         + " sections below give the ± intervals). Call targets compare like for like: the full"
         + " Switchboard stack (5 s deadline, retries, fallback) with raw grpc-java setting the"
         + " same deadline, the lean stack with bare raw grpc-java; over TLS, Switchboard's"
-        + " mutual TLS with raw grpc-java's on the same certificates.\n\n" + table + "\n";
+        + " mutual TLS with raw grpc-java's on the same certificates; telemetry's, the full"
+        + " stack with metrics on against the same stack with telemetry off. A row judged"
+        + " `reported` has no target: its figures are for information.\n\n" + table + "\n";
   }
 
   private static TargetRow nettyP50(ReportData data) {
@@ -179,6 +190,108 @@ final class Targets {
     return check.figure(String.format(Locale.ROOT, "%s: %s %s %% over %s (p50 %s vs %s µs)",
         run.label(), CallStacks.TLS_SWITCHBOARD, Fmt.signed(100 * overhead), CallStacks.TLS_RAW,
         Fmt.num(p50), Fmt.num(baseP50)), overhead <= TLS_P50_OVERHEAD).row();
+  }
+
+  /** The p50s of one telemetry setting and of {@code off} on one transport, in µs. */
+  private record TelemetryP50s(double ours, double off) {
+    double added() {
+      return ours - off;
+    }
+
+    double overhead() {
+      return ours / off - 1;
+    }
+  }
+
+  /**
+   * Returns the p50s of {@code telemetry} and {@code off} over {@code transport}, or empty if
+   * either is missing.
+   */
+  private static Optional<TelemetryP50s> telemetryP50s(Loaded<JmhResults> results,
+      String transport, String telemetry) {
+    Optional<JmhResult> ours = CallStacks.findTelemetry(results, transport, telemetry);
+    Optional<JmhResult> off = CallStacks.findTelemetry(results, transport,
+        CallStacks.TELEMETRY_OFF);
+    if (ours.isEmpty() || off.isEmpty()) {
+      return Optional.empty();
+    }
+    return Optional.of(new TelemetryP50s(CallStacks.p50(ours.get()), CallStacks.p50(off.get())));
+  }
+
+  /** Returns e.g. {@code in-process metrics and off in call-telemetry.json}. */
+  private static String missingTelemetry(String transport, String telemetry) {
+    return CallStacks.label(transport) + " " + telemetry + " and " + CallStacks.TELEMETRY_OFF
+        + " in " + ResultFiles.CALL_TELEMETRY;
+  }
+
+  private static TargetRow metricsInProcess(Loaded<JmhResults> results) {
+    Check check = new Check("metrics on, in-process: ≤ "
+        + Fmt.limit(METRICS_IN_PROCESS_ADDED_MICROS) + " µs added per call (p50) over off");
+    if (!results.present()) {
+      return check.missing(results.reason()).row();
+    }
+    Optional<TelemetryP50s> p50s = telemetryP50s(results, CallStacks.IN_PROCESS,
+        CallStacks.TELEMETRY_METRICS);
+    if (p50s.isEmpty()) {
+      return check.missing(missingTelemetry(CallStacks.IN_PROCESS, CallStacks.TELEMETRY_METRICS))
+          .row();
+    }
+    TelemetryP50s p = p50s.get();
+    return check.figure(String.format(Locale.ROOT, "%s %s µs over %s (p50 %s vs %s µs)",
+        CallStacks.TELEMETRY_METRICS, Fmt.signed(p.added()), CallStacks.TELEMETRY_OFF,
+        Fmt.num(p.ours()), Fmt.num(p.off())), p.added() <= METRICS_IN_PROCESS_ADDED_MICROS)
+        .row();
+  }
+
+  private static TargetRow metricsNetty(Loaded<JmhResults> results) {
+    Check check = new Check("metrics on, over Netty: ≤ "
+        + Fmt.limit(100 * METRICS_NETTY_P50_OVERHEAD) + " % added (p50) over off");
+    if (!results.present()) {
+      return check.missing(results.reason()).row();
+    }
+    Optional<TelemetryP50s> p50s = telemetryP50s(results, CallStacks.NETTY,
+        CallStacks.TELEMETRY_METRICS);
+    if (p50s.isEmpty()) {
+      return check.missing(missingTelemetry(CallStacks.NETTY, CallStacks.TELEMETRY_METRICS))
+          .row();
+    }
+    TelemetryP50s p = p50s.get();
+    return check.figure(String.format(Locale.ROOT, "%s %s %% over %s (p50 %s vs %s µs)",
+        CallStacks.TELEMETRY_METRICS, Fmt.signed(100 * p.overhead()), CallStacks.TELEMETRY_OFF,
+        Fmt.num(p.ours()), Fmt.num(p.off())), p.overhead() <= METRICS_NETTY_P50_OVERHEAD).row();
+  }
+
+  /**
+   * Returns the informational row of {@code metrics-tracing}, which has no target: what it adds
+   * to {@code off}'s p50 on each transport, in µs and %; {@code reported}, or {@code not run}
+   * without a figure.
+   */
+  private static TargetRow tracingReported(Loaded<JmhResults> results) {
+    String target = "tracing on with a no-op exporter (no target)";
+    if (!results.present()) {
+      return new TargetRow(target, results.reason(), TargetRow.NOT_RUN);
+    }
+    List<String> figures = new ArrayList<>();
+    List<String> missing = new ArrayList<>();
+    for (String transport : CallStacks.TRANSPORTS) {
+      Optional<TelemetryP50s> p50s = telemetryP50s(results, transport,
+          CallStacks.TELEMETRY_TRACING);
+      if (p50s.isEmpty()) {
+        missing.add(missingTelemetry(transport, CallStacks.TELEMETRY_TRACING));
+        continue;
+      }
+      TelemetryP50s p = p50s.get();
+      figures.add(String.format(Locale.ROOT, "%s: %s %s µs, %s %% over %s (p50 %s vs %s µs)",
+          CallStacks.label(transport), CallStacks.TELEMETRY_TRACING, Fmt.signed(p.added()),
+          Fmt.signed(100 * p.overhead()), CallStacks.TELEMETRY_OFF, Fmt.num(p.ours()),
+          Fmt.num(p.off())));
+    }
+    if (figures.isEmpty()) {
+      return new TargetRow(target, String.join(", ", missing), TargetRow.NOT_RUN);
+    }
+    return new TargetRow(target, String.join("; ", figures)
+        + (missing.isEmpty() ? "" : "; not run: " + String.join(", ", missing)),
+        TargetRow.REPORTED);
   }
 
   private static TargetRow pickCost(ReportData data) {

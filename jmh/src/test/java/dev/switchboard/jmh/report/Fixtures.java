@@ -18,13 +18,20 @@ import java.util.List;
  * provider {@code switchboard-tls} p50 114.432 µs over {@code raw-tls} 110.080, +3.95 %; on the
  * JDK's 123.392 over 116.224, +6.17 %), and {@code call-tls.log} and {@code call-tls-jdk.log}
  * shortened JMH logs with the benchmark's {@code TLS implementation: } line, after an iteration
- * header and on a line of its own.
+ * header and on a line of its own. The telemetry fixture is hand-written too, not measured:
+ * {@code call-telemetry.json}, {@code TelemetryCallBenchmark} in JMH 1.37's sample-mode format
+ * with {@code -prof gc}'s metrics ({@code gc.alloc.rate}, {@code gc.alloc.rate.norm},
+ * {@code gc.count}, {@code gc.time}; the sample-mode percentile metrics {@code p0.00} … left out)
+ * and made-up figures: in-process {@code metrics} p50 22.784 µs over {@code off} 22.016,
+ * +0.768 µs (within 1 µs), {@code metrics-tracing} 25.600; over Netty {@code metrics} 107.008
+ * over {@code off} 104.448, +2.45 % (over 2 %), {@code metrics-tracing} 110.592.
  */
 final class Fixtures {
   static final List<String> FILES = List.of(ResultFiles.PICK_1T, ResultFiles.CALL_LATENCY,
       ResultFiles.CALL_ASYNC, ResultFiles.CALL_TLS, ResultFiles.CALL_TLS_LOG,
-      ResultFiles.CALL_TLS_JDK, ResultFiles.CALL_TLS_JDK_LOG, ResultFiles.HASH_QUALITY,
-      ResultFiles.TAIL_SIM_JSON, ResultFiles.TAIL_SIM_MARKDOWN, ResultFiles.DISCOVERY);
+      ResultFiles.CALL_TLS_JDK, ResultFiles.CALL_TLS_JDK_LOG, ResultFiles.CALL_TELEMETRY,
+      ResultFiles.HASH_QUALITY, ResultFiles.TAIL_SIM_JSON, ResultFiles.TAIL_SIM_MARKDOWN,
+      ResultFiles.DISCOVERY);
 
   private Fixtures() {}
 

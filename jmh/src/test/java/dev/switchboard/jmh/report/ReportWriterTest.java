@@ -102,6 +102,10 @@ class ReportWriterTest {
         + "\n\nNot run (no call-tls.json).\n\n");
     assertThat(report).contains("| Switchboard over grpc-java with the same mutual TLS settings:"
         + " p50 overhead ≤ 5 % | no call-tls.json | not run |");
+    assertThat(report).contains("## Telemetry (µs per blocking unary call, metrics and traces on"
+        + " vs off)");
+    assertThat(report).contains("| " + METRICS_IN_PROCESS_TARGET + " | no call-telemetry.json"
+        + " | not run |");
     assertThat(report).contains("| mode | unknown: no suite record (no suite-run.json)");
     assertThat(Targets.compute(ReportData.load(docs)))
         .allSatisfy(row -> assertThat(row.verdict()).isEqualTo("not run"));
@@ -314,5 +318,137 @@ class ReportWriterTest {
         + " the JDK's TLS (forced with -Dio.netty.handler.ssl.noOpenSsl=true)\n  " + jmh
         + "-jvmArgsAppend -Dio.netty.handler.ssl.noOpenSsl=true -foe true -rf json -rff "
         + Path.of("docs", "bench", "call-tls-jdk.json") + "`\n");
+  }
+
+  private static final String METRICS_IN_PROCESS_TARGET = "metrics on, in-process: ≤ 1 µs added"
+      + " per call (p50) over off";
+  private static final String METRICS_NETTY_TARGET = "metrics on, over Netty: ≤ 2 % added (p50)"
+      + " over off";
+  private static final String TRACING_ROW = "tracing on with a no-op exporter (no target)";
+
+  @Test
+  void telemetrySectionHasEachTransportWithTheCostOverTelemetryOff() throws Exception {
+    Fixtures.docs(docs);
+
+    String report = writeReport();
+
+    String section = report.substring(report.indexOf("## Telemetry (µs per blocking unary call,"
+        + " metrics and traces on vs off)\n\n`TelemetryCallBenchmark`, sample mode, with"
+        + " `-prof gc`"), report.indexOf("## Hash quality"));
+    assertThat(section).contains("\n\nMeasured: 1 fork, 2 × 1 s warm-up, 3 × 1 s measured.\n\n"
+        + "### In-process\n\n");
+    // in-process p50: off 22.016, metrics 22.784 (+0.768), metrics-tracing 25.600 (+3.584) µs
+    assertThat(section).contains("| telemetry |  | mean | p50 | p99 | B/call | p50 added, µs"
+        + " | p50 ÷ off |\n|---|---|---|---|---|---|---|---|\n"
+        + "| `off` | nothing installed (baseline) | 23.4 ± 0.3 | 22.0 | 35.3 | 5,632 | —"
+        + " | 1.00× |\n"
+        + "| `metrics` | metrics | 24.2 ± 0.3 | 22.8 | 36.9 | 6,272 | +0.77 | 1.03× |\n"
+        + "| `metrics-tracing` | metrics and traces, no-op exporter | 27.3 ± 0.4 | 25.6 | 41.5"
+        + " | 8,545 | +3.58 | 1.16× |\n\n### Netty loopback\n\n");
+    // Netty p50: off 104.448, metrics 107.008 (+2.56), metrics-tracing 110.592 (+6.144) µs
+    assertThat(section).contains(
+        "| `off` | nothing installed (baseline) | 112.9 ± 2.8 | 104.4 | 199.7 | 15,904 | —"
+            + " | 1.00× |\n"
+            + "| `metrics` | metrics | 115.6 ± 2.9 | 107.0 | 204.8 | 16,561 | +2.56 | 1.02× |\n"
+            + "| `metrics-tracing` | metrics and traces, no-op exporter | 120.4 ± 3.3 | 110.6"
+            + " | 215.0 | 18,850 | +6.14 | 1.06× |\n");
+    assertThat(report.indexOf("## Telemetry")).isGreaterThan(
+        report.indexOf("## Transport security")).isLessThan(report.indexOf("## Hash quality"));
+  }
+
+  @Test
+  void telemetryTargetsAreJudgedOnMetricsAgainstOffAndTracingIsReported() throws Exception {
+    Fixtures.docs(docs);
+
+    ReportData data = ReportData.load(docs);
+
+    // in-process 22.784 − 22.016 = +0.768 µs ≤ 1 µs; Netty 107.008 / 104.448 − 1 = 2.45 % > 2 %
+    assertThat(target(data, METRICS_IN_PROCESS_TARGET)).isEqualTo(new TargetRow(
+        METRICS_IN_PROCESS_TARGET, "metrics +0.77 µs over off (p50 22.8 vs 22.0 µs)", "met"));
+    assertThat(target(data, METRICS_NETTY_TARGET)).isEqualTo(new TargetRow(METRICS_NETTY_TARGET,
+        "metrics +2.45 % over off (p50 107.0 vs 104.4 µs)", "not met"));
+    assertThat(target(data, TRACING_ROW)).isEqualTo(new TargetRow(TRACING_ROW,
+        "in-process: metrics-tracing +3.58 µs, +16.3 % over off (p50 25.6 vs 22.0 µs);"
+            + " Netty loopback: metrics-tracing +6.14 µs, +5.88 % over off (p50 110.6 vs"
+            + " 104.4 µs)", "reported"));
+    List<String> targets = Targets.compute(data).stream().map(TargetRow::target).toList();
+    assertThat(targets).containsSubsequence(TLS_JDK_TARGET, METRICS_IN_PROCESS_TARGET,
+        METRICS_NETTY_TARGET, TRACING_ROW);
+    assertThat(writeReport()).contains("| " + METRICS_IN_PROCESS_TARGET + " | metrics +0.77 µs"
+        + " over off (p50 22.8 vs 22.0 µs) | met |\n| " + METRICS_NETTY_TARGET + " | metrics"
+        + " +2.45 % over off (p50 107.0 vs 104.4 µs) | not met |\n| " + TRACING_ROW
+        + " | in-process: metrics-tracing +3.58 µs");
+  }
+
+  @Test
+  void metricsOverTheirLimitAreNotMetAndUnderThemAreMet() throws Exception {
+    Fixtures.docs(docs);
+    // in-process metrics p50 to 23.296 µs: +1.28 µs; Netty metrics p50 to 106.112: +1.59 %
+    replaceInFixture(ResultFiles.CALL_TELEMETRY, "\"50.0\": 22.784", "\"50.0\": 23.296");
+    replaceInFixture(ResultFiles.CALL_TELEMETRY, "\"50.0\": 107.008", "\"50.0\": 106.112");
+
+    ReportData data = ReportData.load(docs);
+
+    assertThat(target(data, METRICS_IN_PROCESS_TARGET)).isEqualTo(new TargetRow(
+        METRICS_IN_PROCESS_TARGET, "metrics +1.28 µs over off (p50 23.3 vs 22.0 µs)",
+        "not met"));
+    assertThat(target(data, METRICS_NETTY_TARGET)).isEqualTo(new TargetRow(METRICS_NETTY_TARGET,
+        "metrics +1.59 % over off (p50 106.1 vs 104.4 µs)", "met"));
+    assertThat(target(data, TRACING_ROW).verdict()).isEqualTo("reported");
+  }
+
+  @Test
+  void aMissingTelemetryResultIsNotRunInTheSectionAndTheTargets() throws Exception {
+    Fixtures.docs(docs);
+    Files.delete(docs.resolve("bench").resolve(ResultFiles.CALL_TELEMETRY));
+
+    String report = writeReport();
+
+    assertThat(report).contains("## Telemetry (µs per blocking unary call, metrics and traces on"
+        + " vs off)\n\n`TelemetryCallBenchmark`");
+    assertThat(report).contains("The last two columns compare each p50 with `off`'s.\n\n"
+        + "Not run (no call-telemetry.json).\n\n## Hash quality");
+    assertThat(report).doesNotContain("### In-process");
+    assertThat(report).contains("| " + METRICS_IN_PROCESS_TARGET + " | no call-telemetry.json"
+        + " | not run |\n| " + METRICS_NETTY_TARGET + " | no call-telemetry.json | not run |\n| "
+        + TRACING_ROW + " | no call-telemetry.json | not run |\n");
+    assertThat(report).contains("| `switchboard-tls` | Switchboard, mutual TLS | 123.1 ± 3.4");
+  }
+
+  @Test
+  void aTelemetryResultWithoutOffSaysWhatIsMissing() throws Exception {
+    Fixtures.docs(docs);
+    Path file = docs.resolve("bench").resolve(ResultFiles.CALL_TELEMETRY);
+    String json = Files.readString(file);
+    String nettyOff = "\"transport\": \"netty\",\n            \"telemetry\": \"off\"";
+    assertThat(json).containsOnlyOnce(nettyOff);
+    Files.writeString(file, json.replace(nettyOff, nettyOff.replace("\"off\"", "\"other\"")));
+
+    String report = writeReport();
+
+    assertThat(report).contains("| `off` | nothing installed (baseline) | not run | not run"
+        + " | not run | not run | not run | not run |\n"
+        + "| `metrics` | metrics | 115.6 ± 2.9 | 107.0 | 204.8 | 16,561 | not run | not run |");
+    ReportData data = ReportData.load(docs);
+    assertThat(target(data, METRICS_NETTY_TARGET)).isEqualTo(new TargetRow(METRICS_NETTY_TARGET,
+        "Netty loopback metrics and off in call-telemetry.json", "not run"));
+    assertThat(target(data, METRICS_IN_PROCESS_TARGET).verdict()).isEqualTo("met");
+    assertThat(target(data, TRACING_ROW)).isEqualTo(new TargetRow(TRACING_ROW,
+        "in-process: metrics-tracing +3.58 µs, +16.3 % over off (p50 25.6 vs 22.0 µs); not run:"
+            + " Netty loopback metrics-tracing and off in call-telemetry.json", "reported"));
+  }
+
+  @Test
+  void withoutASuiteRecordTheReproduceSectionHasTheTelemetryStepsCommand() throws Exception {
+    String report = writeReport();
+
+    assertThat(report).contains("- call-telemetry: blocking unary call latency, telemetry off,"
+        + " metrics, metrics and tracing, with allocation (-prof gc)\n"
+        + "  `java -cp jmh/target/benchmarks.jar org.openjdk.jmh.Main"
+        + " 'dev\\.switchboard\\.jmh\\.call\\.TelemetryCallBenchmark\\.'"
+        + " -f 1 -wi 2 -w 1s -i 3 -r 1s -t 1 -prof gc -foe true -rf json -rff "
+        + Path.of("docs", "bench", "call-telemetry.json") + "`\n");
+    assertThat(report.indexOf("- call-telemetry: ")).isGreaterThan(
+        report.indexOf("- call-tls-jdk: ")).isLessThan(report.indexOf("- hash-quality: "));
   }
 }

@@ -3,6 +3,7 @@ package dev.switchboard.jmh.report;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.switchboard.jmh.call.TelemetryCallBenchmark;
 import dev.switchboard.jmh.call.TlsCallBenchmark;
 import dev.switchboard.jmh.lb.DubboPickBenchmark;
 import dev.switchboard.jmh.lb.PickBenchmark;
@@ -13,6 +14,7 @@ import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.openjdk.jmh.runner.options.CommandLineOptions;
+import org.openjdk.jmh.runner.options.ProfilerConfig;
 
 class SuitePlanTest {
   private static final Path DOCS = Path.of("docs");
@@ -154,6 +156,62 @@ class SuitePlanTest {
         + " org.openjdk.jmh.Main 'dev\\.switchboard\\.jmh\\.call\\.TlsCallBenchmark\\.'"
         + " -f 1 -wi 2 -w 1s -i 3 -r 1s -t 1 -jvmArgsAppend " + NO_OPEN_SSL
         + " -foe true -rf json -rff " + DOCS.resolve("bench").resolve("call-tls-jdk.json"));
+  }
+
+  @Test
+  void telemetryStepFollowsTheTlsStepsWithTheCallSettingsAndGcInBothModes() {
+    for (SuiteMode mode : SuiteMode.values()) {
+      SuitePlan plan = SuitePlan.of(mode, DOCS);
+      List<String> names = plan.steps().stream().map(Step::name).toList();
+      assertThat(names).containsSubsequence("call-tls", "call-tls-jdk", "call-telemetry",
+          "hash-quality").containsOnlyOnce("call-telemetry");
+      assertThat(names.indexOf("call-telemetry")).isEqualTo(names.indexOf("call-tls-jdk") + 1);
+      JmhRun latency = run(plan, "call-latency");
+      JmhRun telemetry = run(plan, "call-telemetry");
+      assertThat(telemetry.benchmarks()).containsExactly(TelemetryCallBenchmark.class);
+      assertThat(telemetry.settings()).isEqualTo(latency.settings());
+      assertThat(telemetry.forkOverheadSeconds()).isEqualTo(latency.forkOverheadSeconds());
+      assertThat(telemetry.benchmarkMode()).isNull(); // the class's own: sample mode
+      assertThat(telemetry.gcProfiler()).isTrue();
+      assertThat(telemetry.threads()).isEqualTo(1);
+      assertThat(telemetry.params()).isEmpty();
+      assertThat(telemetry.combinations()).isEqualTo(6); // 2 transports × off, metrics, tracing
+      assertThat(telemetry.jvmArgsAppend()).isEmpty();
+      assertThat(telemetry.stdoutCapture()).isNull();
+      assertThat(telemetry.resultFile())
+          .isEqualTo(DOCS.resolve("bench").resolve("call-telemetry.json"));
+    }
+    // quick: 6 × 1 fork × (5 s iterating + 2.5 s start-up) + 1 s; full: 6 × 3 × (16 + 2.5) + 1
+    JmhRun quick = run(SuitePlan.of(SuiteMode.QUICK, DOCS), "call-telemetry");
+    JmhRun full = run(SuitePlan.of(SuiteMode.FULL, DOCS), "call-telemetry");
+    assertThat(quick.estimatedSeconds()).isEqualTo(46.0);
+    assertThat(full.estimatedSeconds()).isEqualTo(334.0);
+    assertThat(quick.estimateFormula())
+        .isEqualTo("6 combinations × 1 fork × (5.00 s iterating + 2.50 s start-up) + 1.00 s");
+    assertThat(full.estimateFormula())
+        .isEqualTo("6 combinations × 3 forks × (16.0 s iterating + 2.50 s start-up) + 1.00 s");
+  }
+
+  @Test
+  void telemetryStepsCommandLineRunsTheBenchmarkInSampleModeWithTheGcProfiler() throws Exception {
+    JmhRun quick = run(SuitePlan.of(SuiteMode.QUICK, DOCS), "call-telemetry");
+    JmhRun full = run(SuitePlan.of(SuiteMode.FULL, DOCS), "call-telemetry");
+    String result = DOCS.resolve("bench").resolve("call-telemetry.json").toString();
+
+    assertThat(JVM.display(quick)).isEqualTo("java -cp jmh/target/benchmarks.jar"
+        + " org.openjdk.jmh.Main 'dev\\.switchboard\\.jmh\\.call\\.TelemetryCallBenchmark\\.'"
+        + " -f 1 -wi 2 -w 1s -i 3 -r 1s -t 1 -prof gc -foe true -rf json -rff " + result);
+    assertThat(JVM.display(full)).isEqualTo("java -cp jmh/target/benchmarks.jar"
+        + " org.openjdk.jmh.Main 'dev\\.switchboard\\.jmh\\.call\\.TelemetryCallBenchmark\\.'"
+        + " -f 3 -wi 3 -w 2s -i 5 -r 2s -t 1 -prof gc -foe true -rf json -rff " + result);
+    CommandLineOptions options = jmhOptions(quick);
+    assertThat(options.getIncludes())
+        .containsExactly("dev\\.switchboard\\.jmh\\.call\\.TelemetryCallBenchmark\\.");
+    assertThat(options.getBenchModes()).isEmpty(); // the class's sample mode
+    assertThat(options.getProfilers()).extracting(ProfilerConfig::getKlass).containsExactly("gc");
+    assertThat(options.getForkCount().get()).isEqualTo(1);
+    assertThat(options.getResult().get()).isEqualTo(result);
+    assertThat(options.getJvmArgsAppend().hasValue()).isFalse();
   }
 
   @Test

@@ -16,6 +16,11 @@ import dev.switchboard.rpc.RpcReference;
 import io.grpc.Metadata;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.MetadataUtils;
+import io.opentelemetry.api.OpenTelemetry;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.context.Scope;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -31,8 +36,27 @@ import java.util.concurrent.atomic.AtomicReference;
  *   <li>reviews have a tight deadline and an empty summary as fallback;
  *   <li>recommendations fall back to the shop's top-10.
  * </ul>
+ *
+ * <p>Each request is one span, {@value #SPAN_NAME}, current while the four calls start: with
+ * tracing on in the {@code RpcClient} (the same OpenTelemetry), the four calls' {@code Sent.*}
+ * spans are its children and the whole fan-out is one trace. If a span is already current (an
+ * HTTP server's in front of the gateway), the request's span is its child.
  */
 public final class ProductGateway {
+  /** The name of the span of one request. */
+  public static final String SPAN_NAME = "ProductGateway.details";
+
+  private final Tracer tracer;
+
+  /** A gateway that makes no span of its own. */
+  public ProductGateway() {
+    this(OpenTelemetry.noop());
+  }
+
+  /** A gateway that makes a span per request with {@code openTelemetry}'s tracer. */
+  public ProductGateway(OpenTelemetry openTelemetry) {
+    this.tracer = openTelemetry.getTracer("dev.switchboard.examples.gateway");
+  }
 
   @RpcReference(deadline = "500ms")
   private ProductInfoGrpc.ProductInfoFutureStub productInfo;
@@ -66,6 +90,19 @@ public final class ProductGateway {
    * can stand in for.
    */
   public ProductDetails details(String productId) throws InterruptedException {
+    Span span = tracer.spanBuilder(SPAN_NAME).setAttribute("product.id", productId).startSpan();
+    try (Scope ignored = span.makeCurrent()) {
+      return fanOut(productId);
+    } catch (RuntimeException e) {
+      span.recordException(e);
+      span.setStatus(StatusCode.ERROR);
+      throw e;
+    } finally {
+      span.end();
+    }
+  }
+
+  private ProductDetails fanOut(String productId) throws InterruptedException {
     ProductRequest request = ProductRequest.newBuilder().setProductId(productId).build();
     AtomicReference<Metadata> priceHeaders = new AtomicReference<>();
     AtomicReference<Metadata> priceTrailers = new AtomicReference<>();

@@ -10,12 +10,16 @@ import dev.switchboard.proto.helloworld.HelloReply;
 import dev.switchboard.proto.helloworld.HelloRequest;
 import dev.switchboard.rpc.testing.Closer;
 import dev.switchboard.rpc.testing.TestGreeter;
+import io.grpc.Metadata;
+import io.grpc.Status;
+import io.grpc.stub.MetadataUtils;
 import io.grpc.stub.StreamObserver;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
 import io.opentelemetry.context.propagation.ContextPropagators;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
 import io.opentelemetry.sdk.metrics.SdkMeterProvider;
+import io.opentelemetry.sdk.metrics.data.LongPointData;
 import io.opentelemetry.sdk.metrics.data.MetricData;
 import io.opentelemetry.sdk.testing.exporter.InMemoryMetricReader;
 import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
@@ -33,7 +37,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -50,6 +56,9 @@ class TelemetryTest {
   private static final AttributeKey<String> METHOD = AttributeKey.stringKey("grpc.method");
   private static final AttributeKey<String> STATUS = AttributeKey.stringKey("grpc.status");
   private static final AttributeKey<String> TARGET = AttributeKey.stringKey("grpc.target");
+  private static final AttributeKey<String> KIND =
+      AttributeKey.stringKey("switchboard.fallback.kind");
+  private static final String SAY_HELLO = "helloworld.Greeter/SayHello";
 
   private final Closer closer = new Closer();
   private final InMemoryMetricReader metrics = InMemoryMetricReader.create();
@@ -156,6 +165,129 @@ class TelemetryTest {
     assertThat(values(fallbacks, AttributeKey.stringKey("switchboard.fallback.kind")))
         .containsExactly(Fallbacks.OBJECT);
     assertThat(values(fallbacks, METHOD)).containsExactly("helloworld.Greeter/SayHello");
+  }
+
+  /** Answers until told to fail, then fails every call with UNAVAILABLE; counts the failures. */
+  static final class Flaky extends GreeterGrpc.GreeterImplBase {
+    final AtomicBoolean failing = new AtomicBoolean();
+    final AtomicInteger failed = new AtomicInteger();
+
+    @Override
+    public void sayHello(HelloRequest request, StreamObserver<HelloReply> responses) {
+      if (failing.get()) {
+        failed.incrementAndGet();
+        responses.onError(Status.UNAVAILABLE.withDescription("failing on purpose")
+            .asRuntimeException());
+        return;
+      }
+      responses.onNext(HelloReply.newBuilder().setMessage("Hello " + request.getName())
+          .setServedBy("live").build());
+      responses.onCompleted();
+    }
+  }
+
+  /**
+   * Returns the {@code switchboard.client.fallbacks} counts by kind, after checking that the
+   * instrument is a monotonic counter in {@code {call}} whose every series is labelled with
+   * exactly {@code grpc.method} (SayHello) and {@code switchboard.fallback.kind}.
+   */
+  private Map<String, Long> fallbacksByKind() {
+    MetricData fallbacks = collected().get("switchboard.client.fallbacks");
+    assertThat(fallbacks).as("switchboard.client.fallbacks").isNotNull();
+    assertThat(fallbacks.getUnit()).isEqualTo("{call}");
+    assertThat(fallbacks.getLongSumData().isMonotonic()).as("a counter").isTrue();
+    Collection<LongPointData> points = fallbacks.getLongSumData().getPoints();
+    assertThat(points).allSatisfy(point -> {
+      assertThat(point.getAttributes().asMap().keySet()).containsExactlyInAnyOrder(METHOD, KIND);
+      assertThat(point.getAttributes().get(METHOD)).isEqualTo(SAY_HELLO);
+    });
+    return points.stream().collect(Collectors.toMap(point -> point.getAttributes().get(KIND),
+        LongPointData::getValue));
+  }
+
+  /**
+   * Calls SayHello for {@code name}; returns the reply and its fallback header ({@code "null"}
+   * if none).
+   */
+  private static Map.Entry<HelloReply, String> callCapturingFallback(
+      GreeterGrpc.GreeterBlockingStub greeter, String name) {
+    AtomicReference<Metadata> headers = new AtomicReference<>();
+    AtomicReference<Metadata> trailers = new AtomicReference<>();
+    HelloReply reply = greeter
+        .withInterceptors(MetadataUtils.newCaptureMetadataInterceptor(headers, trailers))
+        .withDeadlineAfter(5, TimeUnit.SECONDS)
+        .sayHello(HelloRequest.newBuilder().setName(name).build());
+    // In the response headers, or the trailers if the server had already sent headers.
+    String kind = headers.get() == null ? null : headers.get().get(Fallbacks.HEADER);
+    if (kind == null && trailers.get() != null) {
+      kind = trailers.get().get(Fallbacks.HEADER);
+    }
+    return Map.entry(reply, String.valueOf(kind));
+  }
+
+  @Test
+  void aCacheableMethodAnsweredFromItsLastGoodResponseCountsACacheFallback() {
+    Flaky provider = new Flaky();
+    serve("greeter", provider);
+    GreeterGrpc.GreeterBlockingStub greeter = client().stub(GreeterGrpc::newBlockingStub,
+        ReferenceConfig.builder()
+            .method("SayHello", MethodPolicy.builder().cacheable(true).build()).build());
+    HelloReply good = greeter.withDeadlineAfter(5, TimeUnit.SECONDS).sayHello(WORLD);
+    assertThat(good.getServedBy()).isEqualTo("live");
+    assertThat(collected()).as("no fallback yet")
+        .doesNotContainKey("switchboard.client.fallbacks");
+
+    provider.failing.set(true);
+    for (int i = 0; i < 2; i++) {
+      Map.Entry<HelloReply, String> answer = callCapturingFallback(greeter, "world");
+      assertThat(answer.getKey()).isEqualTo(good);
+      assertThat(answer.getValue()).isEqualTo(Fallbacks.CACHE);
+    }
+
+    assertThat(provider.failed).as("the provider was called and failed").hasValue(2);
+    assertThat(fallbacksByKind()).containsExactly(Map.entry(Fallbacks.CACHE, 2L));
+  }
+
+  @Test
+  void aFixedResponseCountsADefaultFallback() {
+    HelloReply canned = HelloReply.newBuilder().setMessage("canned").setServedBy("default")
+        .build();
+    GreeterGrpc.GreeterBlockingStub greeter = client().stub(GreeterGrpc::newBlockingStub,
+        ReferenceConfig.builder()
+            .method("SayHello", MethodPolicy.builder().fallbackResponse(canned).build()).build());
+    for (int i = 0; i < 4; i++) { // no provider anywhere: the fixed response answers
+      Map.Entry<HelloReply, String> answer = callCapturingFallback(greeter, "world");
+      assertThat(answer.getKey()).isEqualTo(canned);
+      assertThat(answer.getValue()).isEqualTo(Fallbacks.DEFAULT);
+    }
+
+    assertThat(fallbacksByKind()).containsExactly(Map.entry(Fallbacks.DEFAULT, 4L));
+  }
+
+  @Test
+  void cacheAndDefaultFallbacksOfOneMethodAreCountedApart() {
+    Flaky provider = new Flaky();
+    serve("greeter", provider);
+    HelloReply canned = HelloReply.newBuilder().setMessage("canned").setServedBy("default")
+        .build();
+    GreeterGrpc.GreeterBlockingStub greeter = client().stub(GreeterGrpc::newBlockingStub,
+        ReferenceConfig.builder().method("SayHello", MethodPolicy.builder().cacheable(true)
+            .fallbackResponse(canned).build()).build());
+    HelloReply good = greeter.withDeadlineAfter(5, TimeUnit.SECONDS).sayHello(WORLD);
+
+    provider.failing.set(true);
+    for (int i = 0; i < 2; i++) { // answered before: from the cache
+      assertThat(callCapturingFallback(greeter, "world"))
+          .isEqualTo(Map.entry(good, Fallbacks.CACHE));
+    }
+    for (int i = 0; i < 3; i++) { // never answered: nothing cached, the fixed response
+      assertThat(callCapturingFallback(greeter, "stranger"))
+          .isEqualTo(Map.entry(canned, Fallbacks.DEFAULT));
+    }
+
+    assertThat(provider.failed).hasValue(5);
+    assertThat(fallbacksByKind()).containsOnly(Map.entry(Fallbacks.CACHE, 2L),
+        Map.entry(Fallbacks.DEFAULT, 3L));
   }
 
   @Test

@@ -21,6 +21,7 @@ import dev.switchboard.rpc.internal.RegistryMetrics;
 import dev.switchboard.rpc.internal.TraceLogContext;
 import io.grpc.netty.NettyServerBuilder;
 import io.grpc.protobuf.services.HealthStatusManager;
+import io.grpc.protobuf.services.ProtoReflectionService;
 import io.grpc.protobuf.services.ProtoReflectionServiceV1;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -52,7 +53,8 @@ import org.slf4j.LoggerFactory;
  * }</pre>
  *
  * <p>Besides the given services it serves the gRPC health service ({@code grpc.health.v1}) and
- * server reflection. A call that carries {@code switchboard-explain: 1} is answered with the
+ * server reflection ({@code grpc.reflection.v1} and, for older tools, {@code v1alpha}). A call
+ * that carries {@code switchboard-explain: 1} is answered with the
  * trailer {@code switchboard-picked: <instance id>} ({@code host:port} when the server registers
  * nowhere) and handled with {@link Explain#CONTEXT_KEY} set, so the calls the handler makes are
  * explained too (see {@link Explain}).
@@ -165,7 +167,9 @@ public final class RpcServer implements AutoCloseable {
     }
     instrumentation.configure(netty);
     netty.addService(health.getHealthService())
-        .addService(ProtoReflectionServiceV1.newInstance());
+        .addService(ProtoReflectionServiceV1.newInstance())
+        // v1alpha too: older grpcurl, grpcui, Kreya and Postman ask for it
+        .addService(ProtoReflectionService.newInstance());
     for (ServiceBinding binding : bindings) {
       netty.addService(binding.definition());
     }

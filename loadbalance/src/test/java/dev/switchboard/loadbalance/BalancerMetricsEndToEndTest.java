@@ -23,7 +23,10 @@ import io.opentelemetry.sdk.metrics.SdkMeterProvider;
 import io.opentelemetry.sdk.metrics.data.LongPointData;
 import io.opentelemetry.sdk.metrics.data.MetricData;
 import io.opentelemetry.sdk.testing.exporter.InMemoryMetricReader;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -151,6 +154,78 @@ class BalancerMetricsEndToEndTest {
       callIgnoringFailure(greeter);
       return gauge("switchboard.lb.ejected") == 0;
     });
+  }
+
+  @Test
+  void aNewInstanceCountsAsWarmingUntilItsRampEnds() {
+    closer.register(RpcServer.builder().application("test-app").registry(registry)
+        .bindAddress("127.0.0.1").weight(100).shutdownHook(false).drainPeriod(Duration.ZERO)
+        .clock(Clock.fixed(Instant.now().minus(Duration.ofHours(1)), ZoneOffset.UTC))
+        .addService(closer.register(new DelayedGreeter("old", 0))).build().start());
+    GreeterGrpc.GreeterBlockingStub greeter = client.stub(GreeterGrpc::newBlockingStub,
+        ReferenceConfig.builder().balancer(Balancer.weightedRoundRobin()
+            .warmUp(Duration.ofSeconds(2)).build()).build());
+    greeter.sayHello(WORLD);
+    assertThat(gauge("switchboard.lb.warming")).as("warmed up long ago").isZero();
+    MetricData metric = metric("switchboard.lb.warming").orElseThrow();
+    assertThat(metric.getUnit()).isEqualTo("{instance}");
+    assertThat(metric.getLongGaugeData().getPoints()).singleElement().satisfies(point ->
+        assertThat(point.getAttributes().get(TARGET)).endsWith("/helloworld.Greeter"));
+
+    DelayedGreeter fresh = closer.register(new DelayedGreeter("fresh", 0));
+    closer.register(Providers.start(registry, fresh, 100)); // starts its ramp now
+    await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(10))
+        .until(() -> gauge("switchboard.lb.warming") == 1);
+    await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50)).until(() -> {
+      greeter.sayHello(WORLD);
+      return gauge("switchboard.lb.warming") == 0;
+    });
+    assertThat(fresh.calls()).as("the fresh instance took calls").isPositive();
+  }
+
+  @Test
+  void aBalancerWithoutWarmUpReportsNoWarming() {
+    start(2, new RpcServer[2]); // both just started
+    GreeterGrpc.GreeterBlockingStub greeter = client.stub(GreeterGrpc::newBlockingStub,
+        ReferenceConfig.builder().balancer(Balancers.WEIGHTED_ROUND_ROBIN).build());
+    greeter.sayHello(WORLD);
+    assertThat(gauge("switchboard.lb.warming")).isZero();
+  }
+
+  @Test
+  void aRetryThatSucceededIsCountedForTheInstanceThatAnswered() {
+    RpcServer[] servers = new RpcServer[2];
+    DelayedGreeter[] greeters = start(2, servers);
+    GreeterGrpc.GreeterBlockingStub greeter = client.stub(GreeterGrpc::newBlockingStub,
+        ReferenceConfig.builder().balancer(Balancers.WEIGHTED_ROUND_ROBIN)
+            .methodDefaults(MethodPolicy.builder().retry(RetryPolicy.attempts(3)).build())
+            .build());
+    for (int i = 0; i < 20; i++) {
+      greeter.sayHello(WORLD);
+    }
+    assertThat(perInstance("switchboard.lb.picks").values().stream().mapToLong(Long::longValue)
+        .sum()).isEqualTo(20);
+    assertThat(perInstance("switchboard.lb.retries_succeeded")).as("nothing failed")
+        .allSatisfy((instance, count) -> assertThat(count).isZero());
+
+    String broken = servers[0].instance().instanceId();
+    String healthy = servers[1].instance().instanceId();
+    int before = greeters[0].calls();
+    greeters[0].failWith(Status.UNAVAILABLE.withDescription("going away"));
+    for (int i = 0; i < 10; i++) {
+      greeter.sayHello(WORLD); // every call succeeds: a failed attempt fails over to the other
+    }
+
+    int failedAttempts = greeters[0].calls() - before;
+    assertThat(failedAttempts).as("round robin sent the broken instance some").isPositive();
+    Map<String, Long> won = perInstance("switchboard.lb.retries_succeeded");
+    assertThat(won.getOrDefault(healthy, 0L)).isGreaterThanOrEqualTo(1)
+        .isEqualTo(failedAttempts); // each failed attempt was followed by one retry that won
+    assertThat(won.getOrDefault(broken, 0L)).isZero();
+    MetricData metric = metric("switchboard.lb.retries_succeeded").orElseThrow();
+    assertThat(metric.getUnit()).isEqualTo("{attempt}");
+    assertThat(metric.getLongSumData().getPoints()).allSatisfy(point ->
+        assertThat(point.getAttributes().get(TARGET)).endsWith("/helloworld.Greeter"));
   }
 
   @Test

@@ -12,16 +12,17 @@ import java.util.Set;
  * The {@code switchboard.lb.*} instruments of Switchboard's balancers, recorded through gRPC's
  * {@link MetricRecorder} (the channel's, from its helper), so they go wherever the channel's
  * gRPC metrics go ({@code grpc-opentelemetry}) and cost a loop over no sinks when none is
- * configured. Counters: picks (attempts started) per instance, failure-accrual ejections and
- * restorations per instance. Gauges: instances ejected now, panic mode.
+ * configured. Counters: picks (attempts started) per instance, retries won (attempts after a
+ * call's first that the instance answered OK) per instance, failure-accrual ejections and
+ * restorations per instance. Gauges: instances ejected now, panic mode, instances warming up now.
  *
  * <p>Per-instance series are labelled by instance id for the first
  * {@link #INSTANCE_LABEL_LIMIT} instances a balancer sees, {@code other} after that, so a
  * churning fleet cannot grow the series without bound.
  *
- * <p>One per balancer; used in its synchronization context, except {@link #picked} (any
- * thread) and the gauge callback (the collecting thread), which read only final or volatile
- * state.
+ * <p>One per balancer; used in its synchronization context, except {@link #picked} and
+ * {@link #retrySucceeded} (any thread) and the gauge callback (the collecting thread), which
+ * read only final or volatile state.
  */
 final class BalancerMetrics {
   /** Distinct instance label values per balancer; the rest are {@code other}. */
@@ -32,16 +33,21 @@ final class BalancerMetrics {
   private static final List<String> TARGET_INSTANCE =
       List.of("grpc.target", "switchboard.instance");
   private static final LongCounterMetricInstrument PICKS;
+  private static final LongCounterMetricInstrument RETRIES_SUCCEEDED;
   private static final LongCounterMetricInstrument EJECTIONS;
   private static final LongCounterMetricInstrument RESTORATIONS;
   private static final LongGaugeMetricInstrument EJECTED;
   private static final LongGaugeMetricInstrument PANIC;
+  private static final LongGaugeMetricInstrument WARMING;
 
   static {
     MetricInstrumentRegistry registry = MetricInstrumentRegistry.getDefaultRegistry();
     PICKS = registry.registerLongCounter("switchboard.lb.picks",
         "Attempts a Switchboard balancer sent to each instance", "{attempt}", TARGET_INSTANCE,
         List.of(), true);
+    RETRIES_SUCCEEDED = registry.registerLongCounter("switchboard.lb.retries_succeeded",
+        "Attempts after a call's first (retries and hedges) that each instance answered with OK",
+        "{attempt}", TARGET_INSTANCE, List.of(), true);
     EJECTIONS = registry.registerLongCounter("switchboard.lb.ejections",
         "Instances failure accrual took out of rotation", "{ejection}", TARGET_INSTANCE,
         List.of(), true);
@@ -54,6 +60,9 @@ final class BalancerMetrics {
     PANIC = registry.registerLongGauge("switchboard.lb.panic",
         "1 while failure accrual is in panic mode (more instances failing than it may eject)",
         "{state}", TARGET, List.of(), true);
+    WARMING = registry.registerLongGauge("switchboard.lb.warming",
+        "READY instances still warming up (effective weight below their full weight)",
+        "{instance}", TARGET, List.of(), true);
   }
 
   private final MetricRecorder recorder;
@@ -63,6 +72,7 @@ final class BalancerMetrics {
   private final MetricRecorder.Registration gauges;
   private volatile long ejected;
   private volatile long panic;
+  private volatile long warming;
 
   BalancerMetrics(MetricRecorder recorder, String target) {
     this.recorder = recorder;
@@ -71,7 +81,8 @@ final class BalancerMetrics {
     this.gauges = recorder.registerBatchCallback(sink -> {
       sink.recordLongGauge(EJECTED, ejected, targetLabels, List.of());
       sink.recordLongGauge(PANIC, panic, targetLabels, List.of());
-    }, EJECTED, PANIC);
+      sink.recordLongGauge(WARMING, warming, targetLabels, List.of());
+    }, EJECTED, PANIC, WARMING);
   }
 
   /** Returns the label values for an instance, {@code other} past the limit. */
@@ -88,6 +99,14 @@ final class BalancerMetrics {
     recorder.addLongCounter(PICKS, 1, labels, List.of());
   }
 
+  /**
+   * Counts an attempt after a call's first (a retry or a hedge) that the instance of
+   * {@code labels} answered with OK. Any thread.
+   */
+  void retrySucceeded(List<String> labels) {
+    recorder.addLongCounter(RETRIES_SUCCEEDED, 1, labels, List.of());
+  }
+
   void ejected(List<String> labels) {
     recorder.addLongCounter(EJECTIONS, 1, labels, List.of());
   }
@@ -100,6 +119,11 @@ final class BalancerMetrics {
   void state(int ejectedNow, boolean panicking) {
     ejected = ejectedNow;
     panic = panicking ? 1 : 0;
+  }
+
+  /** Publishes how many READY instances are warming up now, for the gauge. */
+  void warming(int warmingNow) {
+    warming = warmingNow;
   }
 
   /** Stops the gauges. */

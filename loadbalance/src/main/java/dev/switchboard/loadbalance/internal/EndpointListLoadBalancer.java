@@ -67,6 +67,7 @@ public abstract class EndpointListLoadBalancer extends LoadBalancer {
   private FailureAccrual accrual = FailureAccrual.DEFAULTS;
   private int failureMask = LoadTracerFactory.mask(FailureAccrual.DEFAULTS.failureCodes());
   private boolean panicking;
+  private int warmingNow;
   private boolean shut;
   private final BalancerMetrics metrics;
 
@@ -119,6 +120,16 @@ public abstract class EndpointListLoadBalancer extends LoadBalancer {
   /** Runs for each endpoint on each tick, in the synchronization context; nothing by default. */
   protected void onTick(EndpointLoad load, long nowNanos) {}
 
+  /**
+   * Publishes how many of the {@code ready} endpoints the picker being built is given are still
+   * warming up (their effective weight below their full weight), for the
+   * {@code switchboard.lb.warming} gauge. Call it from {@link #picker(List, List)}; every picker
+   * build starts from 0, so a balancer without warm-up reports 0.
+   */
+  protected final void warming(int count) {
+    warmingNow = count;
+  }
+
   /** Returns the channel helper. */
   protected final Helper helper() {
     return helper;
@@ -144,7 +155,28 @@ public abstract class EndpointListLoadBalancer extends LoadBalancer {
         endpoint.name()));
     return PickResult.withSubchannel(endpoint.subchannel(), new LoadTracerFactory(
         endpoint.name(), endpoint.load(), counts, timed, total, mask, healthListener,
-        () -> metrics.picked(labels)));
+        new InstanceCounter(metrics, labels)));
+  }
+
+  /** Counts an instance's attempts into the balancer's metrics, under its labels. */
+  private static final class InstanceCounter implements LoadTracerFactory.AttemptCounter {
+    private final BalancerMetrics metrics;
+    private final List<String> labels;
+
+    InstanceCounter(BalancerMetrics metrics, List<String> labels) {
+      this.metrics = metrics;
+      this.labels = labels;
+    }
+
+    @Override
+    public void started() {
+      metrics.picked(labels);
+    }
+
+    @Override
+    public void retrySucceeded() {
+      metrics.retrySucceeded(labels);
+    }
   }
 
   /** Returns the instance id the registry gave the endpoint, else its address. */
@@ -200,6 +232,7 @@ public abstract class EndpointListLoadBalancer extends LoadBalancer {
       endpoints.clear();
       currentState = ConnectivityState.TRANSIENT_FAILURE;
       currentReady = List.of();
+      metrics.warming(0); // nothing READY
       helper.updateBalancingState(ConnectivityState.TRANSIENT_FAILURE, new ErrorPicker(status));
       shutdown(removed);
       return status;
@@ -413,6 +446,7 @@ public abstract class EndpointListLoadBalancer extends LoadBalancer {
       return;
     }
     currentReady = List.of();
+    metrics.warming(0); // nothing READY
     if (connecting) {
       if (currentState != ConnectivityState.CONNECTING) {
         currentState = ConnectivityState.CONNECTING;
@@ -473,11 +507,13 @@ public abstract class EndpointListLoadBalancer extends LoadBalancer {
         probes.add(view);
       }
     }
+    warmingNow = 0; // picker(...) says otherwise if it warms endpoints up
     SubchannelPicker picker = rotation.isEmpty()
         ? new ErrorPicker(Status.UNAVAILABLE.withDescription("every instance of service "
             + service() + " is ejected by failure accrual (" + decision.failing()
             + " failing)"))
         : picker(List.copyOf(all), List.copyOf(rotation));
+    metrics.warming(warmingNow);
     if (probes.isEmpty()) {
       return picker;
     }

@@ -19,7 +19,13 @@ import java.util.concurrent.atomic.AtomicInteger;
  * {@code DEADLINE_EXCEEDED} outside the failure codes; every other status (the server answered) is
  * a success. A call that did not succeed never lowers the latency average. Each factory records
  * the endpoint's health epoch when it is created (with the picker), so calls sent before the
- * endpoint's state last changed decide nothing (see {@link EndpointHealth#epoch()}). Immutable.
+ * endpoint's state last changed decide nothing (see {@link EndpointHealth#epoch()}).
+ *
+ * <p>Counts: every attempt whose stream was created ({@link AttemptCounter#started()}), and every
+ * attempt after a call's first (a retry or a hedge, which gRPC marks with the
+ * {@code grpc-previous-rpc-attempts} header; a transparent retry of a first attempt is not one)
+ * that the server answered with OK ({@link AttemptCounter#retrySucceeded()}). A first attempt pays
+ * one header lookup for that, and no allocation. Immutable.
  */
 final class LoadTracerFactory extends ClientStreamTracer.Factory {
 
@@ -28,6 +34,19 @@ final class LoadTracerFactory extends ClientStreamTracer.Factory {
     void changed(String endpoint, EndpointHealth.Change change, Status last);
   }
 
+  /** Counts an endpoint's attempts; called on any thread. */
+  interface AttemptCounter {
+    /** An attempt's stream was created on the endpoint (a pick that became a call). */
+    void started();
+
+    /** An attempt after its call's first (a retry or a hedge) ended OK on the endpoint. */
+    void retrySucceeded();
+  }
+
+  /** gRPC's mark on every attempt after a call's first (gRFC A6). */
+  private static final Metadata.Key<String> PREVIOUS_ATTEMPTS =
+      Metadata.Key.of("grpc-previous-rpc-attempts", Metadata.ASCII_STRING_MARSHALLER);
+
   private final String endpoint;
   private final EndpointLoad load;
   private final boolean counts;
@@ -35,17 +54,18 @@ final class LoadTracerFactory extends ClientStreamTracer.Factory {
   private final AtomicInteger total;
   private final int failureMask;
   private final HealthListener listener;
-  private final Runnable onStarted;
+  private final AttemptCounter counter;
   private final int epoch;
 
   /**
    * Measures calls to {@code endpoint}: counts them in flight if {@code counts}, times them if
    * {@code timed}, also counts into {@code total} unless it is null, and judges outcomes by
    * {@code failureMask} (bit {@code code.value()} set for each failure code; 0 to judge none),
-   * and runs {@code onStarted} for each call the endpoint receives (the pick counter).
+   * and tells {@code counter} of each call the endpoint receives (the pick counter) and of each
+   * retry or hedge it answers with OK.
    */
   LoadTracerFactory(String endpoint, EndpointLoad load, boolean counts, boolean timed,
-      AtomicInteger total, int failureMask, HealthListener listener, Runnable onStarted) {
+      AtomicInteger total, int failureMask, HealthListener listener, AttemptCounter counter) {
     this.endpoint = endpoint;
     this.load = load;
     this.counts = counts || timed;
@@ -53,7 +73,7 @@ final class LoadTracerFactory extends ClientStreamTracer.Factory {
     this.total = total;
     this.failureMask = failureMask;
     this.listener = listener;
-    this.onStarted = onStarted;
+    this.counter = counter;
     this.epoch = load.health().epoch();
   }
 
@@ -69,14 +89,20 @@ final class LoadTracerFactory extends ClientStreamTracer.Factory {
   @Override
   public ClientStreamTracer newClientStreamTracer(ClientStreamTracer.StreamInfo info,
       Metadata headers) {
-    return new Tracer();
+    // The headers are the attempt's own (gRPC adds the mark per attempt); one lookup, no copy.
+    return new Tracer(headers.containsKey(PREVIOUS_ATTEMPTS));
   }
 
   // A stream can be closed without having been created (it failed first): count only what was.
   private final class Tracer extends ClientStreamTracer {
+    private final boolean retry;
     private long start;
     private boolean created;
     private volatile boolean trailers;
+
+    Tracer(boolean retry) {
+      this.retry = retry;
+    }
 
     @Override
     public void streamCreated(io.grpc.Attributes transportAttrs, Metadata headers) {
@@ -89,7 +115,7 @@ final class LoadTracerFactory extends ClientStreamTracer.Factory {
       if (total != null) {
         total.incrementAndGet();
       }
-      onStarted.run();
+      counter.started();
     }
 
     @Override
@@ -104,6 +130,9 @@ final class LoadTracerFactory extends ClientStreamTracer.Factory {
         return;
       }
       Status.Code code = status.getCode();
+      if (retry && code == Status.Code.OK) {
+        counter.retrySucceeded();
+      }
       boolean failureCode = (failureMask & (1 << code.value())) != 0;
       boolean failed = failureCode && (trailers || code == Status.Code.UNAVAILABLE);
       boolean succeeded = !failureCode && code != Status.Code.CANCELLED

@@ -54,6 +54,7 @@ final class WeightedLoadBalancer extends EndpointListLoadBalancer {
       scheduleRefresh(refresh);
     }
     int[] weights = WeightedPickers.effectiveWeights(ready, warmUp, now);
+    warming(WeightedPickers.warming(ready, weights));
     return new Picker(results, ready, all, weights, random
         ? new WeightedRandom(weights)
         : new SmoothWeightedRoundRobin(weights, startOffsets.nextInt()));

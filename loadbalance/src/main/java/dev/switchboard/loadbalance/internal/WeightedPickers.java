@@ -22,6 +22,20 @@ final class WeightedPickers {
   }
 
   /**
+   * Returns how many endpoints are still warming up: their effective weight (from
+   * {@link #effectiveWeights}) below their full registry weight.
+   */
+  static int warming(List<EndpointView> endpoints, int[] effectiveWeights) {
+    int warming = 0;
+    for (int i = 0; i < effectiveWeights.length; i++) {
+      if (effectiveWeights[i] < EndpointAttributes.weight(endpoints.get(i).attributes())) {
+        warming++;
+      }
+    }
+    return warming;
+  }
+
+  /**
    * Returns when to rebuild the picker so a warm-up ramp advances in about 20 steps, or
    * {@code null} if no endpoint is warming.
    */

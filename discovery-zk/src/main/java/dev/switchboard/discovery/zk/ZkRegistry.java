@@ -13,6 +13,7 @@ import org.apache.curator.framework.CuratorFramework;
  * <pre>
  * /v1/apps/{app}/instances/{instanceId}   EPHEMERAL   one per provider process, JSON payload
  * /v1/services/{service}/{app}            PERSISTENT  empty; records that {app} provides {service}
+ * /v1/overrides/{app}/{instanceId}        PERSISTENT  an operator's override (ZkRegistryAdmin)
  * </pre>
  *
  * <p><b>Providers</b> register one ephemeral node per process, whatever the number of services
@@ -20,11 +21,13 @@ import org.apache.curator.framework.CuratorFramework;
  * provider whose ZooKeeper is unreachable at start serves anyway and registers once ZooKeeper
  * answers. The node is owner-checked against the ZooKeeper session: it survives reconnects
  * without being recreated, and is replaced atomically after a session expiry. A deleted node is
- * recreated at once; a periodic self-check repairs anything else.
+ * recreated at once; a periodic self-check repairs anything else. A provider publishes DRAINING
+ * while an operator's override drains it.
  *
- * <p><b>Consumers</b> watch a service: the applications that provide it and their instances
- * (Curator {@code CuratorCache}s), and receive full, debounced snapshots. Invalid nodes and
- * refused addresses are skipped with a warning. Connection trouble keeps the last snapshot;
+ * <p><b>Consumers</b> watch a service: the applications that provide it, their instances and
+ * their operators' overrides (Curator {@code CuratorCache}s), and receive full, debounced
+ * snapshots, override weights and drains applied. Invalid nodes and refused addresses are
+ * skipped with a warning. Connection trouble keeps the last snapshot;
  * every reconnect re-reads everything; a mass drop (more than half the instances vanishing
  * unannounced) is held for {@link ZkRegistryConfig#dropProtection()}. A consumer whose ZooKeeper
  * is unreachable at start uses its disk snapshot, if fresh, or else gets an {@code UNAVAILABLE}

@@ -125,24 +125,7 @@ public final class InstanceCodec {
 
   private static ProviderInstance decodeUnchecked(byte[] bytes, Instant now,
       Consumer<String> warnings) throws InvalidPayloadException {
-    if (bytes == null || bytes.length == 0) {
-      throw new InvalidPayloadException("empty payload");
-    }
-    if (bytes.length > MAX_BYTES) {
-      throw new InvalidPayloadException(
-          "payload of " + bytes.length + " bytes exceeds " + MAX_BYTES);
-    }
-    JsonNode root;
-    try {
-      root = MAPPER.readTree(bytes);
-    } catch (JsonProcessingException e) {
-      throw new InvalidPayloadException("not JSON: " + e.getOriginalMessage());
-    } catch (IOException e) {
-      throw new InvalidPayloadException("unreadable: " + e.getMessage());
-    }
-    if (root == null || !root.isObject()) {
-      throw new InvalidPayloadException("not a JSON object");
-    }
+    JsonNode root = readObject(bytes);
     int schema = integer(root, "schema");
     if (schema != SCHEMA) {
       throw new InvalidPayloadException("unknown schema " + schema + " (this reader knows "
@@ -179,6 +162,46 @@ public final class InstanceCodec {
         integer(root, "port"), state, startedAt, services, tls != null && tls.booleanValue());
   }
 
+  /**
+   * Reads {@code bytes} as one JSON object of at most {@value #MAX_BYTES} bytes, into a plain
+   * tree (no polymorphic typing): the first checks of every registry payload (instances and
+   * operator overrides).
+   *
+   * @throws InvalidPayloadException for an empty, oversized or non-JSON payload, or one that is
+   *     not an object
+   */
+  static JsonNode readObject(byte[] bytes) throws InvalidPayloadException {
+    if (bytes == null || bytes.length == 0) {
+      throw new InvalidPayloadException("empty payload");
+    }
+    if (bytes.length > MAX_BYTES) {
+      throw new InvalidPayloadException(
+          "payload of " + bytes.length + " bytes exceeds " + MAX_BYTES);
+    }
+    JsonNode root;
+    try {
+      root = MAPPER.readTree(bytes);
+    } catch (JsonProcessingException e) {
+      throw new InvalidPayloadException("not JSON: " + e.getOriginalMessage());
+    } catch (IOException e) {
+      throw new InvalidPayloadException("unreadable: " + e.getMessage());
+    }
+    if (root == null || !root.isObject()) {
+      throw new InvalidPayloadException("not a JSON object");
+    }
+    return root;
+  }
+
+  /** Returns a new empty JSON object, to be written with {@link #bytes}. */
+  static ObjectNode newObject() {
+    return MAPPER.createObjectNode();
+  }
+
+  /** Returns {@code node} as UTF-8 JSON bytes. */
+  static byte[] bytes(ObjectNode node) {
+    return node.toString().getBytes(StandardCharsets.UTF_8);
+  }
+
   private static Instant startedAt(long millis, Instant now, String instanceId,
       Consumer<String> warnings) throws InvalidPayloadException {
     if (millis < MIN_STARTED_AT.toEpochMilli()) {
@@ -194,7 +217,7 @@ public final class InstanceCodec {
     return Instant.ofEpochMilli(millis);
   }
 
-  private static String text(JsonNode node, String field) throws InvalidPayloadException {
+  static String text(JsonNode node, String field) throws InvalidPayloadException {
     JsonNode value = node.get(field);
     if (value == null || !value.isTextual()) {
       throw new InvalidPayloadException("'" + field + "' is missing or not a string");
@@ -202,7 +225,7 @@ public final class InstanceCodec {
     return value.textValue();
   }
 
-  private static String optionalText(JsonNode node, String field) throws InvalidPayloadException {
+  static String optionalText(JsonNode node, String field) throws InvalidPayloadException {
     JsonNode value = node.get(field);
     if (value == null || value.isNull()) {
       return "";
@@ -213,7 +236,7 @@ public final class InstanceCodec {
     return value.textValue();
   }
 
-  private static int integer(JsonNode node, String field) throws InvalidPayloadException {
+  static int integer(JsonNode node, String field) throws InvalidPayloadException {
     JsonNode value = node.get(field);
     if (value == null || !value.isIntegralNumber() || !value.canConvertToInt()) {
       throw new InvalidPayloadException("'" + field + "' is missing or not a 32-bit integer");
@@ -221,7 +244,7 @@ public final class InstanceCodec {
     return value.intValue();
   }
 
-  private static long longValue(JsonNode node, String field) throws InvalidPayloadException {
+  static long longValue(JsonNode node, String field) throws InvalidPayloadException {
     JsonNode value = node.get(field);
     if (value == null || !value.isIntegralNumber() || !value.canConvertToLong()) {
       throw new InvalidPayloadException("'" + field + "' is missing or not an integer");

@@ -30,7 +30,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Watches one service: which applications provide it ({@code /v1/services/{service}}), and the
- * instances of each. Publishes full snapshots, defensively:
+ * instances of each, with their operators' overrides applied ({@link AppInstances}). Publishes
+ * full snapshots, defensively:
  *
  * <ul>
  *   <li>changes are gathered for the debounce period, so a burst becomes one snapshot (the first
@@ -230,18 +231,15 @@ final class ServiceWatch implements Watch {
 
   /** Returns the valid instances offering the service, one per host:port, oldest first. */
   private List<ProviderInstance> liveInstances() {
-    Map<String, AppInstances.CachedInstance> byEndpoint = new HashMap<>();
+    List<AppInstances.CachedInstance> offering = new ArrayList<>();
     for (AppInstances instances : apps.values()) {
       for (AppInstances.CachedInstance cached : instances.instances()) {
-        if (cached.instance().forService(service) == null) {
-          continue;
+        if (cached.instance().forService(service) != null) {
+          offering.add(cached);
         }
-        String endpoint = cached.instance().host() + ":" + cached.instance().port();
-        byEndpoint.merge(endpoint, cached, (a, b) -> a.czxid() >= b.czxid() ? a : b);
       }
     }
-    List<AppInstances.CachedInstance> ordered = new ArrayList<>(byEndpoint.values());
-    ordered.sort(Comparator.comparingLong(AppInstances.CachedInstance::czxid));
+    List<AppInstances.CachedInstance> ordered = onePerEndpoint(offering);
     if (ordered.size() > settings.maxInstances()) {
       if (!overCap) {
         logger.warn("REGISTRY INSTANCE CAP: {} lists {} instances in {}, more than maxInstances"
@@ -255,6 +253,23 @@ final class ServiceWatch implements Watch {
       overCap = false;
     }
     return ordered.stream().map(AppInstances.CachedInstance::instance).toList();
+  }
+
+  /**
+   * Returns {@code instances} with one instance per host:port, the newest registration (by
+   * creation zxid) winning, oldest first: two live registrations of one address (two processes,
+   * or a restart that reused the port) are one endpoint.
+   */
+  static List<AppInstances.CachedInstance> onePerEndpoint(
+      Iterable<AppInstances.CachedInstance> instances) {
+    Map<String, AppInstances.CachedInstance> byEndpoint = new HashMap<>();
+    for (AppInstances.CachedInstance cached : instances) {
+      String endpoint = cached.instance().host() + ":" + cached.instance().port();
+      byEndpoint.merge(endpoint, cached, (a, b) -> a.czxid() >= b.czxid() ? a : b);
+    }
+    List<AppInstances.CachedInstance> ordered = new ArrayList<>(byEndpoint.values());
+    ordered.sort(Comparator.comparingLong(AppInstances.CachedInstance::czxid));
+    return ordered;
   }
 
   private void deliver(List<ServiceInstance> snapshot) {

@@ -1,5 +1,8 @@
 package dev.switchboard.discovery.zk.internal;
 
+import dev.switchboard.discovery.zk.ZkRegistryAdmin.Change;
+import dev.switchboard.discovery.zk.ZkRegistryAdmin.InstanceOverride;
+import dev.switchboard.rpc.InstanceState;
 import dev.switchboard.rpc.registry.ExportedService;
 import dev.switchboard.rpc.registry.ProviderInstance;
 import dev.switchboard.rpc.registry.Registration;
@@ -37,6 +40,16 @@ import org.slf4j.LoggerFactory;
  * an unexpected failure is logged and retried like a ZooKeeper error, so no failure ends the
  * registration's upkeep.
  *
+ * <p>The registration also follows the operator override of its instance
+ * ({@code /v1/overrides/{app}/{instanceId}}, see {@code ZkRegistryAdmin}): while it says drain,
+ * the node is published {@link InstanceState#DRAINING}, and in the provider's own state again
+ * once it is enabled (or removed), logged at INFO with who changed it and when. The override is
+ * read with a watch at every {@link #ensure()} (so on start, after every reconnect and at every
+ * self-check) and again whenever the watch fires. An override that cannot be read or is not
+ * valid changes nothing (a warning, once per node version), and never stops the registration.
+ * {@link #instance()} stays the provider's own record: the drain is the operator's, not the
+ * provider's.
+ *
  * <p>Every write that creates the node again after it had existed (it was deleted, or expired
  * with an earlier session and was gone or replaced) is reported to {@code onReRegistered}, for
  * the registry's health; the first creation is not, nor is adopting or updating a node our
@@ -54,7 +67,9 @@ final class ZkRegistration implements Registration {
   private final Runnable onClose;
   private final Runnable onReRegistered;
   private final String path;
+  private final String overridePath;
   private final Watcher nodeWatcher = this::onNodeEvent;
+  private final Watcher overrideWatcher = this::onOverrideEvent;
   private volatile ProviderInstance instance;
   private volatile boolean closed;
   // Only touched on the executor.
@@ -62,6 +77,8 @@ final class ZkRegistration implements Registration {
   private ScheduledFuture<?> retry;
   private boolean registeredOnce;
   private boolean nodeExisted; // our node has been seen or written in ZooKeeper at least once
+  private boolean drainedByOperator; // the override says drain
+  private String overrideProblem; // the last warning about the override node, not repeated
   private final CountDownLatch registered = new CountDownLatch(1);
 
   ZkRegistration(CuratorFramework client, ScheduledExecutorService executor,
@@ -72,6 +89,7 @@ final class ZkRegistration implements Registration {
     this.onClose = onClose;
     this.onReRegistered = onReRegistered;
     this.path = RegistryLayout.instance(instance.application(), instance.instanceId());
+    this.overridePath = RegistryLayout.override(instance.application(), instance.instanceId());
     InstanceCodec.encode(instance); // fail now, not in the background, if it is too large
   }
 
@@ -106,7 +124,8 @@ final class ZkRegistration implements Registration {
     }
     ProviderInstance current = instance;
     try {
-      byte[] data = InstanceCodec.encode(current);
+      readOverride();
+      byte[] data = InstanceCodec.encode(published(current));
       for (ExportedService service : current.services()) {
         String provider = RegistryLayout.provider(service.name(), current.application());
         if (client.checkExists().forPath(provider) == null) {
@@ -132,7 +151,7 @@ final class ZkRegistration implements Registration {
         byte[] published = client.getData().forPath(path);
         if (!Arrays.equals(published, data)) {
           client.setData().withVersion(stat.getVersion()).forPath(path, data);
-          logger.info("Updated {} ({})", current.instanceId(), current.state());
+          logger.info("Updated {} ({})", current.instanceId(), published(current).state());
         }
       } else {
         // Our incarnation id, owned by an earlier session of ours: replace it in one step.
@@ -176,6 +195,91 @@ final class ZkRegistration implements Registration {
         retry.cancel(false);
       }
       retry = executor.schedule(this::ensure, delay, TimeUnit.MILLISECONDS);
+    }
+  }
+
+  /** Returns what to publish for {@code current}: DRAINING while the operator drains it. */
+  private ProviderInstance published(ProviderInstance current) {
+    return drainedByOperator && current.state() != InstanceState.DRAINING
+        ? current.withState(InstanceState.DRAINING) : current;
+  }
+
+  // Reads the override node, leaving a watch on it (or on its creation). Never throws: a node
+  // that cannot be read or is invalid leaves the drain as it was.
+  private void readOverride() {
+    for (int attempt = 0; attempt < 3; attempt++) {
+      Stat stat = new Stat();
+      byte[] data;
+      try {
+        data = client.getData().storingStatIn(stat).usingWatcher(overrideWatcher)
+            .forPath(overridePath);
+      } catch (KeeperException.NoNodeException absent) {
+        try {
+          if (client.checkExists().usingWatcher(overrideWatcher).forPath(overridePath) != null) {
+            continue; // created meanwhile: read it
+          }
+        } catch (Exception e) {
+          overrideUnreadable(e);
+          return;
+        }
+        applyOverride(null);
+        return;
+      } catch (Exception e) {
+        overrideUnreadable(e);
+        return;
+      }
+      InstanceOverride override;
+      try {
+        override = OverrideCodec.decode(instance.instanceId(), data);
+      } catch (InvalidPayloadException e) {
+        warnAboutOverride("Ignoring invalid override node " + overridePath + " (version "
+            + stat.getMzxid() + "): " + e.getMessage() + "; the instance stays "
+            + (drainedByOperator ? "drained" : "enabled"));
+        return;
+      }
+      applyOverride(override);
+      return;
+    }
+  }
+
+  private void overrideUnreadable(Exception e) {
+    warnAboutOverride("Cannot read override node " + overridePath + " (" + e
+        + "); the instance stays " + (drainedByOperator ? "drained" : "enabled")
+        + " until it can");
+  }
+
+  private void warnAboutOverride(String warning) {
+    if (!warning.equals(overrideProblem)) {
+      overrideProblem = warning;
+      logger.warn("{}", warning);
+    }
+  }
+
+  private void applyOverride(InstanceOverride override) {
+    overrideProblem = null;
+    boolean drain = override != null && override.drain();
+    if (drain == drainedByOperator) {
+      return;
+    }
+    drainedByOperator = drain;
+    String by = override == null ? "its override node being removed"
+        : override.lastChange().map(ZkRegistration::describe).orElse("an override without history");
+    if (drain) {
+      logger.info("Instance {} drained by {} (operator override {}); publishing DRAINING",
+          instance.instanceId(), by, overridePath);
+    } else {
+      logger.info("Instance {} enabled by {} (operator override {}); publishing {}",
+          instance.instanceId(), by, overridePath, instance.state());
+    }
+  }
+
+  private static String describe(Change change) {
+    return "'" + change.who() + "' at " + change.when() + " (" + change.change() + ")";
+  }
+
+  private void onOverrideEvent(WatchedEvent event) {
+    if (event.getType() != Watcher.Event.EventType.None && !closed) {
+      scheduleEnsure();
     }
   }
 

@@ -143,6 +143,30 @@ public final class ZkRegistryImpl implements Registry {
 
   /** As {@link #open(ZkRegistryConfig)}, taking time from {@code timing}. */
   static ZkRegistryImpl open(ZkRegistryConfig config, RegistryTiming timing) {
+    return create(newClient(config), true, config, timing);
+  }
+
+  /**
+   * Returns a registry for {@code config} on {@code client} (started, built by
+   * {@link #newClient}), closing the client on close if it {@code owns} it.
+   */
+  static ZkRegistryImpl create(CuratorFramework client, boolean owns, ZkRegistryConfig config,
+      RegistryTiming timing) {
+    SnapshotStore snapshots = config.snapshotDirectory()
+        .map(base -> new SnapshotStore(SnapshotStore.directoryFor(base, config.connectString(),
+            config.root()), config.snapshotMaxAge(), timing.clock()))
+        .orElse(null);
+    return new ZkRegistryImpl(client, owns, config.toString(), new WatchSettings(
+        config.connectionTimeout().toMillis(), config.debounce().toMillis(),
+        config.dropProtection(), config.maxInstances(), snapshots,
+        new AddressPolicy(config.allowLoopback())), timing);
+  }
+
+  /**
+   * Returns a started Curator client for {@code config}: its root as the namespace, its digest
+   * credentials (and then {@link RegistryAcls} for every node it creates), its TLS settings.
+   */
+  static CuratorFramework newClient(ZkRegistryConfig config) {
     CuratorFrameworkFactory.Builder builder = CuratorFrameworkFactory.builder();
     if (config.user().isPresent()) {
       builder.authorization("digest", (config.user().get() + ":" + config.password().get())
@@ -160,14 +184,7 @@ public final class ZkRegistryImpl implements Registry {
         .ensembleTracker(false)
         .build();
     client.start();
-    SnapshotStore snapshots = config.snapshotDirectory()
-        .map(base -> new SnapshotStore(SnapshotStore.directoryFor(base, config.connectString(),
-            config.root()), config.snapshotMaxAge(), timing.clock()))
-        .orElse(null);
-    return new ZkRegistryImpl(client, true, config.toString(), new WatchSettings(
-        config.connectionTimeout().toMillis(), config.debounce().toMillis(),
-        config.dropProtection(), config.maxInstances(), snapshots,
-        new AddressPolicy(config.allowLoopback())), timing);
+    return client;
   }
 
   private static ZKClientConfig tlsClientConfig(ZkTls tls) {
@@ -255,7 +272,8 @@ public final class ZkRegistryImpl implements Registry {
    *       existed (deleted, or gone or replaced after a session expiry); the first creation,
    *       adopting a node our session already owns and data updates do not count.
    *   <li>{@code invalidNodesSkipped}: node versions left out of a view as unreadable, each
-   *       counted once however often it is re-read ({@link SkippedNodes}), plus invalid or
+   *       counted once however often it is re-read ({@link SkippedNodes}; invalid operator
+   *       override nodes included), plus invalid or
    *       refused entries of a disk snapshot, each time a watch reads it.
    *   <li>per watched service: the size of the view last delivered; whether it is the last
    *       known good one (the session cannot read, the view is the disk snapshot, or the full

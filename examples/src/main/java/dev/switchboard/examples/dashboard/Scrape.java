@@ -2,6 +2,7 @@ package dev.switchboard.examples.dashboard;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.switchboard.rpc.PrometheusText;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;

@@ -3,7 +3,7 @@ package dev.switchboard.examples.metrics;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.switchboard.examples.dashboard.PrometheusText;
+import dev.switchboard.rpc.PrometheusText;
 import dev.switchboard.examples.quickstart.QuickStartGreeter;
 import dev.switchboard.proto.helloworld.GreeterGrpc;
 import dev.switchboard.proto.helloworld.HelloRequest;

@@ -1,4 +1,4 @@
-package dev.switchboard.examples.dashboard;
+package dev.switchboard.rpc;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -66,5 +66,20 @@ class PrometheusTextTest {
         .hasMessageContaining("no metric name");
     assertThatThrownBy(() -> PrometheusText.parse("m"))
         .hasMessageContaining("line 1 is not a sample");
+  }
+
+  @Test
+  void samplesOfForeignScrapesSkipWhatTheyCannotRead() {
+    List<PrometheusText.Sample> samples = PrometheusText.samples("""
+        # TYPE picks_total counter
+        picks_total{instance="a"} 3
+        picks_total{instance="b" 4
+        other_total 9
+        picks_total{instance="c"} many
+        picks_total{instance="d"} 5
+        """, java.util.Set.of("picks_total"));
+
+    assertThat(samples).extracting(sample -> sample.labels().get("instance"))
+        .containsExactly("a", "d");
   }
 }

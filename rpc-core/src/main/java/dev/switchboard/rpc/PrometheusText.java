@@ -1,4 +1,4 @@
-package dev.switchboard.examples.dashboard;
+package dev.switchboard.rpc;
 
 import static java.util.Objects.requireNonNull;
 
@@ -9,7 +9,9 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * A minimal reader of the Prometheus text exposition format (version 0.0.4, what a plain
+ * The one reader of the Prometheus text exposition format in Switchboard's tools (the console,
+ * the dashboard pictures, the tests of {@link MetricsServer}'s output): a minimal reader of the
+ * Prometheus text exposition format (version 0.0.4, what a plain
  * {@code GET /metrics} returns): one {@link Sample} per sample line, {@code # HELP} / {@code # TYPE}
  * comments and blank lines skipped, an optional timestamp ignored. Label values may contain the
  * escapes {@code \\}, {@code \"} and {@code \n}; values may be {@code NaN}, {@code +Inf} and
@@ -59,6 +61,28 @@ public final class PrometheusText {
       List.of("_total", "_created", "_bucket", "_sum", "_count", "_info");
 
   private PrometheusText() {}
+
+  /**
+   * Returns the samples of {@code text} whose metric name is one of {@code names}, skipping every
+   * line it cannot read: for scrapes of other processes, which must never make the reader fail.
+   */
+  public static List<Sample> samples(String text, java.util.Set<String> names) {
+    List<Sample> samples = new ArrayList<>();
+    for (String line : text.split("\n", -1)) {
+      String trimmed = line.strip();
+      int name = sampleName(trimmed);
+      if (trimmed.isEmpty() || trimmed.startsWith("#")
+          || !names.contains(trimmed.substring(0, name))) {
+        continue;
+      }
+      try {
+        samples.add(sample(trimmed));
+      } catch (IllegalArgumentException | IndexOutOfBoundsException e) {
+        // a line a foreign process got wrong: left out
+      }
+    }
+    return samples;
+  }
 
   /**
    * Parses a scrape as a Prometheus server would accept it.

@@ -35,6 +35,19 @@ public final class Names {
     return name;
   }
 
+  /**
+   * Returns {@code instanceId} if it is a valid instance id: 1 to 128 characters, no {@code /},
+   * and not {@code .} or {@code ..} (it names a registry node).
+   */
+  public static String checkInstanceId(String instanceId) {
+    if (instanceId == null || instanceId.isEmpty() || instanceId.length() > 128
+        || instanceId.contains("/") || instanceId.equals(".") || instanceId.equals("..")) {
+      throw new IllegalArgumentException("instanceId '" + instanceId
+          + "' is invalid (allowed: 1-128 characters, no '/', not '.' or '..')");
+    }
+    return instanceId;
+  }
+
   /** Returns whether {@code name} is a valid service name. */
   public static boolean isValidServiceName(String name) {
     return name != null && SERVICE.matcher(name).matches();

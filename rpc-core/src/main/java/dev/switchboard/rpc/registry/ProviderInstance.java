@@ -35,10 +35,7 @@ public record ProviderInstance(
   /** Validates every component; see the parameter descriptions for what is allowed. */
   public ProviderInstance {
     requireNonNull(instanceId, "instanceId");
-    if (instanceId.isEmpty() || instanceId.length() > 128 || instanceId.contains("/")) {
-      throw new IllegalArgumentException(
-          "instanceId '" + instanceId + "' is invalid (allowed: 1-128 characters, no '/')");
-    }
+    Names.checkInstanceId(instanceId);
     Names.checkApplicationName(application);
     requireNonNull(host, "host");
     if (host.isEmpty()) {

@@ -354,12 +354,7 @@ public final class ZkRegistryAdminImpl implements ZkRegistryAdmin {
   }
 
   private static void checkInstanceId(String instanceId) {
-    // The rule of ProviderInstance, plus what a ZooKeeper node name cannot be.
-    if (instanceId == null || instanceId.isEmpty() || instanceId.length() > 128
-        || instanceId.contains("/") || instanceId.equals(".") || instanceId.equals("..")) {
-      throw new IllegalArgumentException("instanceId '" + instanceId
-          + "' is invalid (allowed: 1-128 characters, no '/')");
-    }
+    dev.switchboard.rpc.registry.Names.checkInstanceId(instanceId);
   }
 
   @Override

@@ -12,6 +12,7 @@ import dev.switchboard.proto.helloworld.GreeterGrpc;
 import dev.switchboard.proto.helloworld.HelloRequest;
 import dev.switchboard.rpc.RpcClient;
 import dev.switchboard.rpc.RpcServer;
+import dev.switchboard.rpc.testing.CallLoop;
 import dev.switchboard.rpc.testing.Closer;
 import dev.switchboard.rpc.testing.TestGreeter;
 import java.io.File;
@@ -22,7 +23,6 @@ import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.curator.test.TestingServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
@@ -55,11 +55,10 @@ class ConsoleBrowserTest {
   private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
   private static final String TOKEN = "browser-test-token-42";
   private static final Closer closer = new Closer();
-  private static final AtomicBoolean calling = new AtomicBoolean(true);
   private static RpcServer[] providers;
   private static Console console;
   private static WebDriver browser;
-  private static Thread load;
+  private static CallLoop load;
 
   @BeforeAll
   static void start() throws Exception {
@@ -78,21 +77,9 @@ class ConsoleBrowserTest {
     RpcClient client = closer.register(RpcClient.builder().registry(registry).metricsPort(0)
         .build());
     GreeterGrpc.GreeterBlockingStub greeter = client.stub(GreeterGrpc::newBlockingStub);
-    load = new Thread(() -> {
-      while (calling.get()) {
-        try {
-          greeter.withDeadlineAfter(2, TimeUnit.SECONDS)
-              .sayHello(HelloRequest.newBuilder().setName("console").build());
-          Thread.sleep(5);
-        } catch (InterruptedException e) {
-          return;
-        } catch (RuntimeException e) {
-          // keep calling
-        }
-      }
-    }, "console-test-load");
-    load.setDaemon(true);
-    load.start();
+    // One call after another on a background thread: rpc-core's test CallLoop.
+    load = CallLoop.start(() -> greeter.withDeadlineAfter(2, TimeUnit.SECONDS)
+        .sayHello(HelloRequest.newBuilder().setName("console").build()));
 
     ZkRegistryConfig config = ZkRegistryConfig.fromUri(URI.create(registry
         + "?snapshotDir=none"));
@@ -113,9 +100,8 @@ class ConsoleBrowserTest {
 
   @AfterAll
   static void stop() throws Exception {
-    calling.set(false);
     if (load != null) {
-      load.interrupt();
+      load.close();
     }
     if (browser != null) {
       browser.quit();
@@ -260,9 +246,13 @@ class ConsoleBrowserTest {
         "return [document.documentElement.scrollHeight, window.outerHeight - window.innerHeight]");
     int pageHeight = ((Number) sizes.get(0)).intValue() + Math.max(0,
         ((Number) sizes.get(1)).intValue());
-    browser.manage().window().setSize(new org.openqa.selenium.Dimension(1500,
-        Math.min(2_400, Math.max(600, pageHeight + 16))));
-    Thread.sleep(300); // let the resized page lay out once
+    org.openqa.selenium.Dimension size = new org.openqa.selenium.Dimension(1500,
+        Math.min(2_400, Math.max(600, pageHeight + 16)));
+    browser.manage().window().setSize(size);
+    // the browser has taken the new size and the page is laid out for it
+    waiting(10).until(driver -> driver.manage().window().getSize().equals(size)
+        && "complete".equals(((org.openqa.selenium.JavascriptExecutor) driver)
+            .executeScript("return document.readyState")));
     Path shot = ((TakesScreenshot) browser).getScreenshotAs(OutputType.FILE).toPath();
     Path target = Path.of("target", "console.png");
     Files.createDirectories(target.getParent());

@@ -54,7 +54,7 @@ final class Fixture {
   }
 
   /** What one run of the command printed and returned. */
-  record Result(int exit, String out, String err, long millis) {
+  record Result(int exit, String out, String err) {
     JsonNode json() {
       try {
         return JSON.readTree(out);
@@ -95,12 +95,10 @@ final class Fixture {
   static Result run(String... args) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteArrayOutputStream err = new ByteArrayOutputStream();
-    long start = System.nanoTime();
     int exit = Switchboard.run(new PrintStream(out, true, StandardCharsets.UTF_8),
         new PrintStream(err, true, StandardCharsets.UTF_8), args);
     return new Result(exit, out.toString(StandardCharsets.UTF_8),
-        err.toString(StandardCharsets.UTF_8),
-        Duration.ofNanos(System.nanoTime() - start).toMillis());
+        err.toString(StandardCharsets.UTF_8));
   }
 
   /** A Greeter whose registry metadata is hostile markup and terminal escapes. */

@@ -1,6 +1,7 @@
 package dev.switchboard.examples.gateway;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.switchboard.rpc.Telemetry;
 import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
@@ -12,6 +13,7 @@ import io.opentelemetry.sdk.trace.data.SpanData;
 import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
@@ -94,27 +96,22 @@ class GatewayTraceTest {
     });
   }
 
-  /** Waits until no span has ended for 300 ms (at most 10 s). */
-  private static void awaitQuiet(InMemorySpanExporter spans) throws InterruptedException {
-    long giveUp = System.nanoTime() + 10_000_000_000L;
-    int seen = -1;
-    while (System.nanoTime() < giveUp) {
-      int now = spans.getFinishedSpanItems().size();
-      if (now == seen) {
-        return;
-      }
-      seen = now;
-      Thread.sleep(300);
-    }
+  /** Waits until no span has ended between two looks 300 ms apart (at most 10 s). */
+  private static void awaitQuiet(InMemorySpanExporter spans) {
+    int[] seen = {-1};
+    await().atMost(Duration.ofSeconds(10)).pollDelay(Duration.ZERO)
+        .pollInterval(Duration.ofMillis(300)).until(() -> {
+          int now = spans.getFinishedSpanItems().size();
+          boolean quiet = now == seen[0];
+          seen[0] = now;
+          return quiet;
+        });
   }
 
   /** Waits for {@code count} finished spans (at most 10 s), and for stragglers beyond them. */
-  private static List<SpanData> awaitSpans(InMemorySpanExporter spans, int count)
-      throws InterruptedException {
-    long giveUp = System.nanoTime() + 10_000_000_000L;
-    while (spans.getFinishedSpanItems().size() < count && System.nanoTime() < giveUp) {
-      Thread.sleep(20);
-    }
+  private static List<SpanData> awaitSpans(InMemorySpanExporter spans, int count) {
+    await().atMost(Duration.ofSeconds(10))
+        .until(() -> spans.getFinishedSpanItems().size() >= count);
     awaitQuiet(spans);
     List<SpanData> finished = spans.getFinishedSpanItems();
     assertThat(finished).as("finished spans").hasSize(count);

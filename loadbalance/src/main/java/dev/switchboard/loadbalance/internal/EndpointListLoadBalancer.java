@@ -151,7 +151,7 @@ public abstract class EndpointListLoadBalancer extends LoadBalancer {
     if (mask == 0 && !counts && !timed && total == null) {
       return PickResult.withSubchannel(endpoint.subchannel());
     }
-    List<String> labels = metrics.labelsFor(instanceLabel(endpoint.attributes(),
+    List<String> labels = metrics.labelsFor(ExplainFacts.label(endpoint.attributes(),
         endpoint.name()));
     return PickResult.withSubchannel(endpoint.subchannel(), new LoadTracerFactory(
         endpoint.name(), endpoint.load(), counts, timed, total, mask, healthListener,
@@ -177,12 +177,6 @@ public abstract class EndpointListLoadBalancer extends LoadBalancer {
     public void retrySucceeded() {
       metrics.retrySucceeded(labels);
     }
-  }
-
-  /** Returns the instance id the registry gave the endpoint, else its address. */
-  private static String instanceLabel(Attributes attributes, String name) {
-    String id = attributes.get(dev.switchboard.rpc.EndpointAttributes.INSTANCE_ID);
-    return id != null ? id : name;
   }
 
   /**
@@ -325,7 +319,7 @@ public abstract class EndpointListLoadBalancer extends LoadBalancer {
       }
       Endpoint changed = byName(name);
       if (changed != null) {
-        List<String> labels = metrics.labelsFor(instanceLabel(changed.attributes, name));
+        List<String> labels = metrics.labelsFor(ExplainFacts.label(changed.attributes, name));
         if (change == EndpointHealth.Change.EJECTED) {
           metrics.ejected(labels);
         } else {

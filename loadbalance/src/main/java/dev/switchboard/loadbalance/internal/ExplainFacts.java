@@ -19,8 +19,16 @@ final class ExplainFacts {
 
   /** Returns the endpoint's registry instance id, else its address. */
   static String label(EndpointView endpoint) {
-    String id = endpoint.attributes().get(EndpointAttributes.INSTANCE_ID);
-    return id != null ? id : endpoint.name();
+    return label(endpoint.attributes(), endpoint.name());
+  }
+
+  /**
+   * Returns the instance id the registry gave an endpoint, else its address {@code name}: how
+   * explanations and the per-instance metrics name it.
+   */
+  static String label(io.grpc.Attributes attributes, String name) {
+    String id = attributes.get(EndpointAttributes.INSTANCE_ID);
+    return id != null ? id : name;
   }
 
   /**

@@ -19,7 +19,6 @@ public final class FallbackStats {
   private static final Logger logger = LoggerFactory.getLogger(FallbackStats.class);
   private static final long LOG_INTERVAL_NANOS = 10_000_000_000L;
 
-  private final Map<String, LongAdder> counts = new ConcurrentHashMap<>();
   private final Map<MethodKind, LongAdder> byKind = new ConcurrentHashMap<>();
   private final Map<String, AtomicLong> lastLogged = new ConcurrentHashMap<>();
   private final Map<String, LongAdder> sinceLog = new ConcurrentHashMap<>();
@@ -31,7 +30,6 @@ public final class FallbackStats {
 
   /** Records a fallback of {@code kind} for {@code method} after {@code failure}. */
   public void record(String method, String kind, Status failure) {
-    counts.computeIfAbsent(method, m -> new LongAdder()).increment();
     byKind.computeIfAbsent(new MethodKind(method, kind), k -> new LongAdder()).increment();
     LongAdder pending = sinceLog.computeIfAbsent(method, m -> new LongAdder());
     pending.increment();
@@ -59,7 +57,7 @@ public final class FallbackStats {
   /** Returns the fallbacks per full method name so far. */
   public Map<String, Long> counts() {
     Map<String, Long> snapshot = new TreeMap<>();
-    counts.forEach((method, count) -> snapshot.put(method, count.sum()));
+    byKind.forEach((key, count) -> snapshot.merge(key.method(), count.sum(), Long::sum));
     return snapshot;
   }
 }

@@ -28,6 +28,7 @@ class ModuleBoundariesTest {
       "rpc-core", "dev.switchboard.rpc",
       "loadbalance", "dev.switchboard.loadbalance",
       "discovery-zk", "dev.switchboard.discovery.zk",
+      "spring-boot-starter", "dev.switchboard.spring.boot",
       "examples", "dev.switchboard.examples");
 
   @Test

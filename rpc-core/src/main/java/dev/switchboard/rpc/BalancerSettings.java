@@ -42,6 +42,19 @@ public interface BalancerSettings {
     return new Raw(policyName, json);
   }
 
+  /**
+   * Returns the policy {@code policyName} with settings given as flat entries, nested keys
+   * joined by dots (as in {@link RpcReference#balancerSettings()} and in property files):
+   * {@code {"failureAccrual.consecutiveFailures": "3"}}.
+   *
+   * @throws IllegalArgumentException if a key is empty or a key is both a value and a parent
+   */
+  static BalancerSettings ofEntries(String policyName, Map<String, String> entries) {
+    String[] settings = requireNonNull(entries, "entries").entrySet().stream()
+        .map(entry -> entry.getKey() + "=" + entry.getValue()).toArray(String[]::new);
+    return of(policyName, ReferenceConfig.settingsTree(settings));
+  }
+
   /** A policy name with raw settings, deep-copied to JSON values (numbers as doubles). */
   record Raw(String policyName, Map<String, ?> serviceConfig) implements BalancerSettings {
     static Object json(Object value, String where) {

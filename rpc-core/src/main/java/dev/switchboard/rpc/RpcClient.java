@@ -163,6 +163,16 @@ public final class RpcClient implements AutoCloseable {
   }
 
   /**
+   * Returns the service name in the generated {@code *Grpc} class of {@code stubType} (e.g.
+   * {@code helloworld.Greeter}): the name a reference to it discovers unless it names another.
+   *
+   * @throws IllegalArgumentException if {@code stubType} is not a generated stub
+   */
+  public static String serviceName(Class<?> stubType) {
+    return StubTypes.serviceName(stubType, "serviceName(" + stubType.getName() + ")");
+  }
+
+  /**
    * Fills every {@link RpcReference} field of {@code target} (including inherited ones) with a
    * stub, and returns {@code target}.
    *

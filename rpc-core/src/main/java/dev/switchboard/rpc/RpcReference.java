@@ -17,13 +17,16 @@ import java.lang.annotation.Target;
  * private GreeterGrpc.GreeterBlockingStub greeter;
  * }</pre>
  *
+ * <p>On a constructor or method parameter it is read by the Spring Boot starter, which fills such
+ * parameters of its beans the same way; {@link RpcClient#inject(Object)} fills fields only.
+ *
  * <p>Every attribute left at its default falls back to the {@link RpcClient}'s defaults. The
  * annotation is read once, into a {@link ReferenceConfig}; invalid values fail {@code inject} with
  * a message naming the field.
  */
 @Documented
 @Retention(RetentionPolicy.RUNTIME)
-@Target(ElementType.FIELD)
+@Target({ElementType.FIELD, ElementType.PARAMETER})
 public @interface RpcReference {
 
   /**

@@ -66,7 +66,9 @@ import org.slf4j.LoggerFactory;
  * what is left; close the registry if the server opened it. A JVM shutdown hook runs the same sequence unless
  * disabled.
  *
- * <p>{@link #start()} returns once the instance is registered. If the registry is unreachable,
+ * <p>{@link #start()} returns once the instance is registered (with
+ * {@link Builder#deferRegistration()}, once it serves: {@link #register()} registers it later,
+ * when the application is ready to take calls). If the registry is unreachable,
  * it returns after the registration timeout with a warning, serving anyway, and the registry
  * keeps trying to register in the background (see the registry's documentation). If registering
  * fails outright (the registry throws), {@code start()} releases everything it started, in
@@ -90,13 +92,15 @@ public final class RpcServer implements AutoCloseable {
   private final List<ServiceBinding> bindings;
   private final AtomicReference<State> state = new AtomicReference<>(State.NEW);
   private final HealthStatusManager health = new HealthStatusManager();
+  // register() and the shutdown sequence never interleave: no registration after deregistering
+  private final Object lifecycleLock = new Object();
   private Server server;
   private TlsMaterial tls;
   private MetricsServer metricsServer;
   private Instrumentation instrumentation;
   private RegistryMetrics registryMetrics;
   private Registry registry;
-  private Registration registration;
+  private volatile Registration registration;
   private Thread shutdownHook;
   // What the switchboard-picked trailer names: host:port once bound, the instance id once
   // registered. Read by gRPC's threads.
@@ -187,7 +191,9 @@ public final class RpcServer implements AutoCloseable {
     }
     health.setStatus(HealthStatusManager.SERVICE_NAME_ALL_SERVICES, ServingStatus.SERVING);
     try {
-      registerInstance();
+      if (!config.deferRegistration) {
+        registerInstance();
+      }
       if (config.shutdownHook) {
         Thread hook = new Thread(this::closeFromHook, "switchboard-server-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
@@ -200,6 +206,46 @@ public final class RpcServer implements AutoCloseable {
     logger.info("Serving {} on {}:{}{}", serviceNames(), config.bindAddress, port(),
         registration == null ? "" : ", registered as " + registration.instance().instanceId());
     return this;
+  }
+
+  /**
+   * Registers the instance, for a server built with {@link Builder#deferRegistration()}: returns
+   * once it is registered, or after the registration timeout with a warning (registration goes on
+   * in the background). Does nothing if the server registers nowhere or is registered already.
+   *
+   * @return this server
+   * @throws IllegalStateException if the server is not started, or closed
+   */
+  public RpcServer register() {
+    synchronized (lifecycleLock) {
+      if (state.get() != State.STARTED) {
+        throw new IllegalStateException("RpcServer " + state.get() + ": start it before register()");
+      }
+      if (registration == null) {
+        registerInstance();
+        logger.info("Registered {}{}", serviceNames(),
+            registration == null ? " nowhere (no registry set)"
+                : " as " + registration.instance().instanceId());
+      }
+    }
+    return this;
+  }
+
+  /**
+   * Returns whether the instance is registered now (its registry node exists); false before
+   * {@link #register()}, while the registry is unreachable, and once closing has begun.
+   */
+  public boolean registered() {
+    Registration current = registration;
+    if (current == null || state.get() != State.STARTED) {
+      return false;
+    }
+    try {
+      return current.awaitRegistered(Duration.ZERO);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
   }
 
   private void registerInstance() {
@@ -316,6 +362,12 @@ public final class RpcServer implements AutoCloseable {
   }
 
   private void shutdown() {
+    synchronized (lifecycleLock) {
+      shutdownInLock();
+    }
+  }
+
+  private void shutdownInLock() {
     State previous = state.getAndSet(State.CLOSED);
     if (previous != State.STARTED) {
       return;
@@ -411,6 +463,7 @@ public final class RpcServer implements AutoCloseable {
     private Duration drainPeriod = Duration.ofSeconds(2);
     private Duration shutdownGrace = Duration.ofSeconds(10);
     private boolean shutdownHook = true;
+    private boolean deferRegistration;
     private Clock clock = Clock.systemUTC();
     private LongSupplier ticker = System::nanoTime;
     private Integer weight;
@@ -562,6 +615,16 @@ public final class RpcServer implements AutoCloseable {
       return this;
     }
 
+    /**
+     * Makes {@link RpcServer#start()} serve without registering: the application calls
+     * {@link RpcServer#register()} once it is ready to take calls (as the Spring Boot starter
+     * does when the application is ready). Consumers find the instance only then.
+     */
+    public Builder deferRegistration() {
+      this.deferRegistration = true;
+      return this;
+    }
+
     /** Sets whether a JVM shutdown hook closes the server; {@code true} by default. */
     public Builder shutdownHook(boolean enabled) {
       this.shutdownHook = enabled;
@@ -616,6 +679,7 @@ public final class RpcServer implements AutoCloseable {
       copy.drainPeriod = drainPeriod;
       copy.shutdownGrace = shutdownGrace;
       copy.shutdownHook = shutdownHook;
+      copy.deferRegistration = deferRegistration;
       copy.clock = clock;
       copy.ticker = ticker;
       copy.registrationTimeout = registrationTimeout;

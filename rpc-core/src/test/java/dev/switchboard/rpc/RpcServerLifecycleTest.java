@@ -144,6 +144,36 @@ class RpcServerLifecycleTest {
     await().atMost(Duration.ofSeconds(10)).until(() -> portIsFree(port));
   }
 
+  @Test
+  void aDeferredRegistrationServesFirstAndRegistersOnlyWhenAsked() throws Exception {
+    String registryUri = "memory://lifecycle-" + names.incrementAndGet();
+    Recorder watcher = watch(registryUri);
+    RpcServer server = track(server().registry(registryUri).drainPeriod(Duration.ZERO)
+        .deferRegistration().build().start());
+    ManagedChannel channel = track(ManagedChannelBuilder.forAddress("127.0.0.1", server.port())
+        .usePlaintext().build());
+
+    // serving already (a readiness probe or a warm-up call can reach it), registered nowhere
+    assertThat(GreeterGrpc.newBlockingStub(channel).sayHello(WORLD).getMessage()).isEqualTo("Hello world");
+    assertThat(server.registered()).isFalse();
+    assertThat(server.instance()).isNull();
+    assertThat(watcher.latest()).isNullOrEmpty();
+
+    server.register();
+    assertThat(server.registered()).isTrue();
+    await().atMost(Duration.ofSeconds(10))
+        .until(() -> watcher.latestState() == InstanceState.SERVING);
+    String instanceId = server.instance().instanceId();
+    server.register(); // idempotent: the same registration
+    assertThat(server.instance().instanceId()).isEqualTo(instanceId);
+
+    server.close();
+    assertThat(server.registered()).isFalse();
+    await().atMost(Duration.ofSeconds(10)).until(() -> watcher.latest().isEmpty());
+    assertThatThrownBy(server::register).isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("CLOSED");
+  }
+
   private Recorder watch(String registryUri) {
     Registry registry = track(RegistryProviders.loadDefault().open(registryUri));
     Recorder recorder = new Recorder();

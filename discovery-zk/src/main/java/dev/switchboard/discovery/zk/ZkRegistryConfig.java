@@ -184,6 +184,33 @@ public final class ZkRegistryConfig {
     };
   }
 
+  /**
+   * Returns a builder holding these settings, for a config that differs in a few of them (e.g.
+   * the settings of a URI, overridden by typed configuration).
+   */
+  public Builder toBuilder() {
+    Builder builder = new Builder();
+    builder.connectString = connectString;
+    builder.root = root;
+    builder.sessionTimeout = sessionTimeout;
+    builder.connectionTimeout = connectionTimeout;
+    builder.debounce = debounce;
+    builder.dropProtection = dropProtection;
+    builder.maxInstances = maxInstances;
+    builder.snapshotDirectory = snapshotDirectory;
+    builder.snapshotMaxAge = snapshotMaxAge;
+    builder.allowLoopback = allowLoopback;
+    builder.user = user;
+    builder.password = password;
+    if (tls != null) {
+      builder.trustStore = tls.trustStore();
+      builder.trustStorePassword = tls.trustStorePassword();
+      builder.keyStore = tls.keyStore();
+      builder.keyStorePassword = tls.keyStorePassword();
+    }
+    return builder;
+  }
+
   /** Returns the ZooKeeper connect string, e.g. {@code zk1:2181,zk2:2181}. */
   public String connectString() {
     return connectString;

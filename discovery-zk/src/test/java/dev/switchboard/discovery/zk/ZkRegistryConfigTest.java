@@ -84,4 +84,19 @@ class ZkRegistryConfigTest {
     assertThatThrownBy(() -> ZkRegistryConfig.builder().root("relative"))
         .hasMessageContaining("root 'relative' is invalid");
   }
+
+  @Test
+  void toBuilderKeepsEverySettingAndChangesOnlyWhatIsSet() {
+    ZkRegistryConfig config = ZkRegistryConfig.fromUri(URI.create("zk://provider:secret@zk1:2181"
+        + "/prod?sessionTimeout=PT10S&dropProtection=PT1M&maxInstances=50&snapshotDir=none"
+        + "&allowLoopback=true&trustStore=/etc/zk/trust.p12&trustStorePassword=changeit"));
+
+    assertThat(config.toBuilder().build()).isEqualTo(config);
+    ZkRegistryConfig changed = config.toBuilder().sessionTimeout(Duration.ofSeconds(20)).build();
+    assertThat(changed.sessionTimeout()).isEqualTo(Duration.ofSeconds(20));
+    assertThat(changed).isEqualTo(config.toBuilder().sessionTimeout(Duration.ofSeconds(20))
+        .build());
+    assertThat(changed.toBuilder().sessionTimeout(Duration.ofSeconds(10)).build())
+        .isEqualTo(config);
+  }
 }

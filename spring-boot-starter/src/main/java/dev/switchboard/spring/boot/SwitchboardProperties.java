@@ -104,7 +104,7 @@ public class SwitchboardProperties implements Validator {
     /** The most instances accepted per service; 10000 by default. */
     private Integer maxInstances;
 
-    /** Where the last good view of each service is kept for cold starts. */
+    /** Where the last good view of each service is kept for cold starts; ~/.switchboard/registry-snapshots by default. */
     private Path snapshotDirectory;
 
     /** Whether views are kept on disk for cold starts without the registry; true by default. */
@@ -113,7 +113,7 @@ public class SwitchboardProperties implements Validator {
     /** The oldest snapshot a cold start may use; 1 day by default. */
     private Duration snapshotMaxAge;
 
-    /** Whether loopback addresses (127.0.0.1) are accepted from the registry. */
+    /** Whether loopback addresses (127.0.0.1) are accepted from the registry; by default only when every ZooKeeper server is on loopback. */
     private Boolean allowLoopback;
 
     /** ZooKeeper digest user (providers writing under an ACL). */
@@ -237,7 +237,7 @@ public class SwitchboardProperties implements Validator {
     /** The address to listen on; all interfaces by default. */
     private String bindAddress;
 
-    /** The host consumers connect to; the first site-local address by default. */
+    /** The host consumers connect to; by default the bind address when it names one, else the first site-local IPv4 address. */
     private String advertisedHost;
 
     /** The weight published for every service (1..10000), overriding @RpcService. */
@@ -575,7 +575,7 @@ public class SwitchboardProperties implements Validator {
     /** The status codes retried; UNAVAILABLE by default. */
     private List<String> retryOn = new ArrayList<>();
 
-    /** Whether gRPC's outlier detection wraps the balancer. */
+    /** true wraps the balancer in gRPC's outlier detection (false does not undo the annotation's). */
     private Boolean ejectOutliers;
 
     /** For consistent hashing: the request field whose value is the hash key. */

@@ -12,6 +12,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.aop.support.AopUtils;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.availability.ApplicationAvailability;
 import org.springframework.boot.availability.AvailabilityChangeEvent;
 import org.springframework.boot.availability.ReadinessState;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
@@ -140,29 +141,42 @@ public class SwitchboardServer implements SmartLifecycle, SmartApplicationListen
   }
 
   private void refuseUntilRegistered(RpcServer current) {
-    logger.warn("Not registered yet: readiness is REFUSING_TRAFFIC until the registration"
-        + " succeeds");
-    AvailabilityChangeEvent.publish(context, ReadinessState.REFUSING_TRAFFIC);
     synchronized (lock) {
       if (readinessWatch != null && readinessWatch.isAlive()) {
         return;
       }
-      Thread watch = new Thread(() -> {
-        try {
-          while (running && !current.registration().awaitRegistered(Duration.ofSeconds(1))) {
-            // wait on: the registry keeps trying in the background
-          }
-          if (running && current.registered()) {
-            logger.info("Registered: readiness is ACCEPTING_TRAFFIC");
-            AvailabilityChangeEvent.publish(context, ReadinessState.ACCEPTING_TRAFFIC);
-          }
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-        }
-      }, "switchboard-readiness");
+      Thread watch = new Thread(() -> holdReadiness(current), "switchboard-readiness");
       watch.setDaemon(true);
       watch.start();
       readinessWatch = watch;
+    }
+  }
+
+  // Runs after the ACCEPTING_TRAFFIC event has reached every listener (publishing REFUSING from
+  // inside that dispatch would be overwritten by the listeners that come after this one).
+  private void holdReadiness(RpcServer current) {
+    ApplicationAvailability availability = context.getBeanProvider(ApplicationAvailability.class)
+        .getIfAvailable();
+    try {
+      while (running && availability != null
+          && availability.getReadinessState() != ReadinessState.ACCEPTING_TRAFFIC) {
+        Thread.sleep(10);
+      }
+      if (!running || current.registered()) {
+        return;
+      }
+      logger.warn("Not registered yet: readiness is REFUSING_TRAFFIC until the registration"
+          + " succeeds");
+      AvailabilityChangeEvent.publish(context, ReadinessState.REFUSING_TRAFFIC);
+      while (running && !current.registration().awaitRegistered(Duration.ofSeconds(1))) {
+        // wait on: the registry keeps trying in the background
+      }
+      if (running && current.registered()) {
+        logger.info("Registered: readiness is ACCEPTING_TRAFFIC");
+        AvailabilityChangeEvent.publish(context, ReadinessState.ACCEPTING_TRAFFIC);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 
@@ -171,14 +185,14 @@ public class SwitchboardServer implements SmartLifecycle, SmartApplicationListen
     RpcServer current;
     synchronized (lock) {
       current = server;
-      server = null;
       running = false;
       if (readinessWatch != null) {
         readinessWatch.interrupt();
       }
     }
     if (current != null) {
-      current.close(); // DRAINING, drain, deregister, GOAWAY, grace
+      current.close(); // DRAINING, drain, deregister, GOAWAY, grace; health says OUT_OF_SERVICE
+      server = null;
     }
   }
 

@@ -187,6 +187,33 @@ class BootApplicationsTest {
   }
 
   @Test
+  void readinessRefusesTrafficUntilTheInstanceIsRegistered() throws Exception {
+    int port;
+    try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+      port = socket.getLocalPort();
+    }
+    try (TestingServer late = new TestingServer(port, false)) {
+      ConfigurableApplicationContext provider = provider("p1", late,
+          "switchboard.server.registration-timeout=200ms",
+          "switchboard.registry.connection-timeout=1s");
+      ApplicationAvailability availability = provider.getBean(ApplicationAvailability.class);
+      HealthIndicator server =
+          provider.getBean("switchboardServerHealthIndicator", HealthIndicator.class);
+      // ready by Spring Boot's account, but not registered: set back to refusing traffic
+      await().atMost(Duration.ofSeconds(10))
+          .until(() -> availability.getReadinessState() == ReadinessState.REFUSING_TRAFFIC);
+      assertThat(server.health().getStatus()).isEqualTo(Status.OUT_OF_SERVICE);
+      assertThat(serverOf(provider).registered()).isFalse();
+
+      late.start();
+      await().atMost(Duration.ofSeconds(30))
+          .until(() -> availability.getReadinessState() == ReadinessState.ACCEPTING_TRAFFIC);
+      assertThat(serverOf(provider).registered()).isTrue();
+      assertThat(server.health().getStatus()).isEqualTo(Status.UP);
+    }
+  }
+
+  @Test
   void grpcAndSwitchboardMetricsAppearInMicrometerAndInItsPrometheusScrape() {
     provider("p1", zookeeper);
     ConfigurableApplicationContext consumer = consumer(zookeeper);
@@ -210,6 +237,12 @@ class BootApplicationsTest {
         .containsEntry("grpc_client_attempt_started_total", "counter")
         .containsEntry("switchboard_lb_picks_total", "counter");
     String instance = serverOf(contexts.get(0)).instance().instanceId();
+    // latencies keep their resolution below a second (loopback calls take milliseconds)
+    assertThat(exposition.samples()).anySatisfy(sample -> {
+      assertThat(sample.name()).isEqualTo("grpc_client_attempt_duration_seconds_bucket");
+      assertThat(sample.labels()).containsEntry("le", "0.1");
+      assertThat(sample.value()).isGreaterThanOrEqualTo(15);
+    });
     assertThat(exposition.samples()).anySatisfy(sample -> {
       assertThat(sample.name()).isEqualTo("switchboard_lb_picks_total");
       assertThat(sample.labels()).containsEntry("switchboard_instance", instance);

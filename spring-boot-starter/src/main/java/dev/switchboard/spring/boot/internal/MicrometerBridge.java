@@ -19,7 +19,7 @@ public final class MicrometerBridge implements AutoCloseable {
   public MicrometerBridge(Supplier<MeterRegistry> registry) {
     MeterRegistry meters = registry.get();
     this.provider = meters == null ? null : MicrometerMeterProvider.builder(meters).build();
-    this.filtered = provider == null ? null : new PositiveBuckets(provider);
+    this.filtered = provider == null ? null : new PositiveBuckets(provider, meters);
   }
 
   /** Returns the meter provider, or null when the application has no Micrometer registry. */

@@ -1,6 +1,7 @@
 package dev.switchboard.spring.boot.internal;
 
-import io.opentelemetry.api.metrics.DoubleCounterBuilder;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.opentelemetry.api.metrics.DoubleGaugeBuilder;
 import io.opentelemetry.api.metrics.DoubleHistogram;
 import io.opentelemetry.api.metrics.DoubleHistogramBuilder;
@@ -14,17 +15,27 @@ import io.opentelemetry.api.metrics.MeterProvider;
 import java.util.List;
 
 /**
- * A meter provider that drops histogram bucket boundaries of zero or less before they reach
- * Micrometer. gRPC's A66 histograms advise buckets starting at 0, and Micrometer refuses a
- * service-level objective of 0 (the bridge turns advised buckets into objectives), which would
- * fail every instrumented call. A bucket at 0 holds nothing a latency or size can be below.
- * Everything else passes through. Immutable.
+ * The meter provider between OpenTelemetry's API and its Micrometer bridge, fixing two things
+ * the bridge gets wrong for gRPC's histograms:
+ *
+ * <ul>
+ *   <li>Bucket boundaries of zero or less are dropped: gRPC's A66 histograms advise buckets
+ *       starting at 0, and Micrometer refuses a service-level objective of 0 (the bridge turns
+ *       advised buckets into objectives), which would fail every instrumented call.
+ *   <li>Histograms in seconds become Micrometer {@link Timer}s: the bridge makes distribution
+ *       summaries, whose buckets count each value rounded up to a whole number, so every call
+ *       under a second would land in the 1 s bucket.
+ * </ul>
+ *
+ * <p>Everything else passes through. Thread-safe.
  */
 final class PositiveBuckets implements MeterProvider {
   private final MeterProvider delegate;
+  private final MeterRegistry registry;
 
-  PositiveBuckets(MeterProvider delegate) {
+  PositiveBuckets(MeterProvider delegate, MeterRegistry registry) {
     this.delegate = delegate;
+    this.registry = registry;
   }
 
   @Override
@@ -45,12 +56,13 @@ final class PositiveBuckets implements MeterProvider {
 
       @Override
       public Meter build() {
-        return new FilteringMeter(builder.build());
+        return new FilteringMeter(builder.build(), registry, instrumentationScopeName);
       }
     };
   }
 
-  private record FilteringMeter(Meter delegate) implements Meter {
+  private record FilteringMeter(Meter delegate, MeterRegistry registry, String scope)
+      implements Meter {
     @Override
     public LongCounterBuilder counterBuilder(String name) {
       return delegate.counterBuilder(name);
@@ -63,7 +75,8 @@ final class PositiveBuckets implements MeterProvider {
 
     @Override
     public DoubleHistogramBuilder histogramBuilder(String name) {
-      return new DoubleHistograms(delegate.histogramBuilder(name));
+      return new DoubleHistograms(delegate.histogramBuilder(name),
+          new SecondsTimer.Spec(registry, name, scope, null, null, List.of()));
     }
 
     @Override
@@ -72,22 +85,24 @@ final class PositiveBuckets implements MeterProvider {
     }
   }
 
-  private record DoubleHistograms(DoubleHistogramBuilder delegate)
+  private record DoubleHistograms(DoubleHistogramBuilder delegate, SecondsTimer.Spec spec)
       implements DoubleHistogramBuilder {
     @Override
     public DoubleHistogramBuilder setDescription(String description) {
-      return new DoubleHistograms(delegate.setDescription(description));
+      return new DoubleHistograms(delegate.setDescription(description),
+          spec.withDescription(description));
     }
 
     @Override
     public DoubleHistogramBuilder setUnit(String unit) {
-      return new DoubleHistograms(delegate.setUnit(unit));
+      return new DoubleHistograms(delegate.setUnit(unit), spec.withUnit(unit));
     }
 
     @Override
     public DoubleHistogramBuilder setExplicitBucketBoundariesAdvice(List<Double> boundaries) {
-      return new DoubleHistograms(delegate.setExplicitBucketBoundariesAdvice(
-          boundaries.stream().filter(boundary -> boundary > 0).toList()));
+      List<Double> positive = boundaries.stream().filter(boundary -> boundary > 0).toList();
+      return new DoubleHistograms(delegate.setExplicitBucketBoundariesAdvice(positive),
+          spec.withBoundaries(positive));
     }
 
     @Override
@@ -97,7 +112,7 @@ final class PositiveBuckets implements MeterProvider {
 
     @Override
     public DoubleHistogram build() {
-      return delegate.build();
+      return "s".equals(spec.unit()) ? new SecondsTimer(spec) : delegate.build();
     }
   }
 

@@ -273,6 +273,8 @@ public final class SettingsCompiler {
         if (!overrides.getRetryOn().isEmpty()) {
           retry = retry.retryingOn(RetryPolicy.codes(
               overrides.getRetryOn().toArray(String[]::new)));
+        } else if (base.methodDefaults().retry().isPresent()) {
+          retry = retry.retryingOn(base.methodDefaults().retry().get().retryOn()); // kept
         }
         return builder.methodDefaults(base.methodDefaults().toBuilder().retry(retry).build());
       });

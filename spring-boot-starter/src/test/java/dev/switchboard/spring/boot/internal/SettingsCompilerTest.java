@@ -51,6 +51,23 @@ class SettingsCompilerTest {
   }
 
   @Test
+  void moreAttemptsKeepTheAnnotationsRetriedCodes() throws Exception {
+    ReferenceConfig base = annotation().toBuilder().methodDefaults(
+        dev.switchboard.rpc.MethodPolicy.builder().retry(dev.switchboard.rpc.RetryPolicy
+            .attempts(2).retryingOn(java.util.Set.of(Status.Code.RESOURCE_EXHAUSTED))).build())
+        .build();
+    SwitchboardProperties.Reference overrides = new SwitchboardProperties.Reference();
+    overrides.setMaxAttempts(4);
+
+    ReferenceConfig merged = SettingsCompiler.override(base, overrides, "ref",
+        SettingsCompiler.Problems.FAIL);
+
+    assertThat(merged.methodDefaults().retry().orElseThrow().maxAttempts()).isEqualTo(4);
+    assertThat(merged.methodDefaults().retry().orElseThrow().retryOn())
+        .containsExactly(Status.Code.RESOURCE_EXHAUSTED);
+  }
+
+  @Test
   void noOverridesIsTheAnnotationItself() throws Exception {
     ReferenceConfig base = annotation();
     assertThat(SettingsCompiler.override(base, null, "ref", SettingsCompiler.Problems.FAIL))

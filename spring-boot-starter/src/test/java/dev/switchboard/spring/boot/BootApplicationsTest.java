@@ -228,14 +228,19 @@ class BootApplicationsTest {
     assertThat(meters.find("grpc.client.attempt.duration").meters()).isNotEmpty();
     assertThat(meters.find("grpc.client.call.duration").meters()).isNotEmpty();
     assertThat(meters.find("switchboard.lb.picks").meters()).isNotEmpty();
-    String scrape = consumer.getBean(PrometheusMeterRegistry.class).scrape();
+    PrometheusMeterRegistry prometheus = consumer.getBean(PrometheusMeterRegistry.class);
+    prometheus.scrape(); // observable instruments get their Micrometer meters when first read
+    String scrape = prometheus.scrape();
     writeForDocs(scrape);
     // Prometheus names as OpenTelemetry's own exporter writes them (units as words)
     PrometheusText.Exposition exposition = PrometheusText.parseExposition(scrape);
     assertThat(exposition.types())
         .containsEntry("grpc_client_attempt_duration_seconds", "histogram")
         .containsEntry("grpc_client_attempt_started_total", "counter")
-        .containsEntry("switchboard_lb_picks_total", "counter");
+        .containsEntry("switchboard_lb_picks_total", "counter")
+        // reported through batch callbacks, which the bridge runs through the starter
+        .containsKey("switchboard_lb_ejected")
+        .containsKey("switchboard_registry_instances");
     String instance = serverOf(contexts.get(0)).instance().instanceId();
     // latencies keep their resolution below a second (loopback calls take milliseconds)
     assertThat(exposition.samples()).anySatisfy(sample -> {

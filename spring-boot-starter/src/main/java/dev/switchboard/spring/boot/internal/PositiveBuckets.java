@@ -2,7 +2,9 @@ package dev.switchboard.spring.boot.internal;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.opentelemetry.api.metrics.BatchCallback;
 import io.opentelemetry.api.metrics.DoubleGaugeBuilder;
+import io.opentelemetry.api.metrics.ObservableMeasurement;
 import io.opentelemetry.api.metrics.DoubleHistogram;
 import io.opentelemetry.api.metrics.DoubleHistogramBuilder;
 import io.opentelemetry.api.metrics.LongCounterBuilder;
@@ -25,6 +27,8 @@ import java.util.List;
  *   <li>Histograms in seconds become Micrometer {@link Timer}s: the bridge makes distribution
  *       summaries, whose buckets count each value rounded up to a whole number, so every call
  *       under a second would land in the 1 s bucket.
+ *   <li>Batch callbacks, which the bridge does not implement, are run by the instruments'
+ *       own callbacks ({@link BatchObservers}).
  * </ul>
  *
  * <p>Everything else passes through. Thread-safe.
@@ -65,12 +69,12 @@ final class PositiveBuckets implements MeterProvider {
       implements Meter {
     @Override
     public LongCounterBuilder counterBuilder(String name) {
-      return delegate.counterBuilder(name);
+      return new BatchObservers.LongCounters(delegate.counterBuilder(name));
     }
 
     @Override
     public LongUpDownCounterBuilder upDownCounterBuilder(String name) {
-      return delegate.upDownCounterBuilder(name);
+      return new BatchObservers.LongUpDowns(delegate.upDownCounterBuilder(name));
     }
 
     @Override
@@ -81,7 +85,13 @@ final class PositiveBuckets implements MeterProvider {
 
     @Override
     public DoubleGaugeBuilder gaugeBuilder(String name) {
-      return delegate.gaugeBuilder(name);
+      return new BatchObservers.DoubleGauges(delegate.gaugeBuilder(name));
+    }
+
+    @Override
+    public BatchCallback batchCallback(Runnable callback, ObservableMeasurement first,
+        ObservableMeasurement... rest) {
+      return BatchObservers.register(callback, first, rest);
     }
   }
 

@@ -114,7 +114,10 @@ public final class DiscoveryTimings {
         while (joining.firstNanos() == 0 && System.nanoTime() < deadline) {
           Thread.onSpinWait();
         }
-        firstPick[round] = (joining.firstNanos() - registered) / 1e6;
+        // a provider never picked within the deadline is a failed round: it counts as
+        // infinitely slow, so it raises the max instead of hiding as a negative time
+        firstPick[round] = joining.firstNanos() == 0 ? Double.POSITIVE_INFINITY
+            : (joining.firstNanos() - registered) / 1e6;
         long closing = System.nanoTime();
         server.close();
         lastPick[round] = Math.max(0, joining.lastNanos() - closing) / 1e6;
@@ -129,14 +132,24 @@ public final class DiscoveryTimings {
             + " period is 500 ms.\n\n")
         .append("| measure | p50 ms | max ms |\n| --- | --- | --- |\n")
         .append(row("registration → first pick", firstPick))
-        .append(row("DRAINING → last pick", lastPick)).append('\n');
+        .append(row("DRAINING → last pick", lastPick)).append('\n')
+        .append(neverPicked(firstPick)).append(" of ").append(rounds)
+        .append(" rounds: the new provider was never picked within 30 s.\n\n");
   }
 
   private static String row(String name, double[] values) {
     double[] sorted = values.clone();
     Arrays.sort(sorted);
-    return String.format(Locale.ROOT, "| %s | %.1f | %.1f |%n", name,
-        sorted[sorted.length / 2], sorted[sorted.length - 1]);
+    return String.format(Locale.ROOT, "| %s | %s | %s |%n", name,
+        millis(sorted[sorted.length / 2]), millis(sorted[sorted.length - 1]));
+  }
+
+  private static String millis(double value) {
+    return Double.isInfinite(value) ? "never" : String.format(Locale.ROOT, "%.1f", value);
+  }
+
+  static long neverPicked(double[] firstPick) {
+    return Arrays.stream(firstPick).filter(Double::isInfinite).count();
   }
 
   private static RpcServer provider(String registry, TimedGreeter greeter) {

@@ -36,6 +36,9 @@ record DiscoveryTable(String markdown, int rounds, OptionalDouble firstPickP50,
   }
 
   private static OptionalDouble number(String cell) {
+    if (cell.equals("never")) { // a round whose provider was never picked: a failure
+      return OptionalDouble.of(Double.POSITIVE_INFINITY);
+    }
     try {
       return OptionalDouble.of(Double.parseDouble(cell.replace(",", "")));
     } catch (NumberFormatException e) {

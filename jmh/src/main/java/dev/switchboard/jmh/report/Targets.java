@@ -482,6 +482,10 @@ final class Targets {
     }
     DiscoveryTable table = data.discovery().value();
     double max = table.firstPickMax().getAsDouble();
+    if (Double.isInfinite(max)) {
+      return check.figure("in a round of " + table.rounds() + " the new provider was never"
+          + " picked", false).row();
+    }
     return check.figure(String.format(Locale.ROOT, "max %s ms over %d rounds (p50 %s ms)",
         Fmt.num(max), table.rounds(), Fmt.num(table.firstPickP50().orElse(Double.NaN))),
         max <= FIRST_PICK_MILLIS).row();

@@ -205,7 +205,7 @@ class FailureAccrualEndToEndTest {
     assertThat(share[0]).as("share after healing").isBetween(0.2, 0.5);
   }
 
-  private static BalancerSettings settings(String balancer, FailureAccrual accrual) {
+  static BalancerSettings settings(String balancer, FailureAccrual accrual) {
     Balancer.Builder builder = switch (balancer) {
       case Balancers.WEIGHTED_RANDOM -> Balancer.weightedRandom();
       case Balancers.CONSISTENT_HASH -> Balancer.consistentHash();

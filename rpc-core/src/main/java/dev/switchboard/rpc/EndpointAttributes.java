@@ -19,6 +19,13 @@ public final class EndpointAttributes {
   /** The instance's relative weight for this service, {@link ServiceWeights#MIN}..MAX. */
   public static final Attributes.Key<Integer> WEIGHT = Attributes.Key.create("switchboard.weight");
 
+  /**
+   * On a resolution result (not an address): the caller's {@link ZoneAffinity}, which
+   * Switchboard's balancers apply; absent when the consumer set no zone.
+   */
+  public static final Attributes.Key<ZoneAffinity> ZONE_AFFINITY =
+      Attributes.Key.create("switchboard.zoneAffinity");
+
   /** The zone the instance runs in; empty when unknown. */
   public static final Attributes.Key<String> ZONE = Attributes.Key.create("switchboard.zone");
 

@@ -83,6 +83,7 @@ public final class RpcClient implements AutoCloseable {
   private final ExplainLimiter explainLimiter;
   private final ReferenceCompiler.Resources resources = new Resources();
   private final ClientTls tls;
+  private final ZoneAffinity zoneAffinity;
   private final TlsMaterial tlsMaterial;
   private final MetricsServer metricsServer;
   private final Instrumentation instrumentation;
@@ -99,6 +100,7 @@ public final class RpcClient implements AutoCloseable {
     this.shutdownGrace = builder.shutdownGrace;
     this.nanoClock = builder.nanoClock;
     this.tls = builder.tls;
+    this.zoneAffinity = builder.zoneAffinity;
     this.tlsMaterial = new TlsMaterial(); // idle (no thread) until a channel needs TLS
     this.fallbackStats = new FallbackStats(nanoClock);
     this.explainLimiter = new ExplainLimiter(Explain.MAX_CALLS_PER_SECOND, nanoClock);
@@ -239,6 +241,9 @@ public final class RpcClient implements AutoCloseable {
           ? NettyChannelBuilder.forTarget(target).usePlaintext()
           : NettyChannelBuilder.forTarget(target, tlsMaterial.channel(channelTls, k.service()));
       instrumentation.configure(builder);
+      if (zoneAffinity != null) {
+        builder.setNameResolverArg(RegistryNameResolverProvider.ZONE_AFFINITY, zoneAffinity);
+      }
       return builder
           .setNameResolverArg(RegistryNameResolverProvider.REGISTRY, registry)
           .setNameResolverArg(RegistryNameResolverProvider.CHANNEL_TLS, channelTls != null)
@@ -375,6 +380,7 @@ public final class RpcClient implements AutoCloseable {
     private BalancerSettings defaultBalancer = BalancerSettings.named(DEFAULT_BALANCER);
     private LongSupplier nanoClock = System::nanoTime;
     private ClientTls tls;
+    private ZoneAffinity zoneAffinity;
     private Telemetry telemetry;
     private Integer metricsPort;
     private List<io.grpc.Metadata.Key<String>> identityHeaders =
@@ -499,6 +505,21 @@ public final class RpcClient implements AutoCloseable {
      */
     public Builder tls(ClientTls tls) {
       this.tls = requireNonNull(tls, "tls");
+      return this;
+    }
+
+    /**
+     * Routes calls to instances in {@code zone} (this consumer's zone, as providers register
+     * theirs) while at least half of that zone's weight is usable, and to every zone otherwise;
+     * see {@link ZoneAffinity}. Without it, zones are ignored.
+     */
+    public Builder zone(String zone) {
+      return zoneAffinity(ZoneAffinity.of(zone));
+    }
+
+    /** Routes calls by {@code affinity}: the zone and the share that keeps calls there. */
+    public Builder zoneAffinity(ZoneAffinity affinity) {
+      this.zoneAffinity = requireNonNull(affinity, "affinity");
       return this;
     }
 

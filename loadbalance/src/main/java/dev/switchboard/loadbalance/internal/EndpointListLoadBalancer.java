@@ -5,7 +5,9 @@ import dev.switchboard.loadbalance.select.EndpointHealth;
 import dev.switchboard.loadbalance.select.EndpointLoad;
 import dev.switchboard.loadbalance.select.Rotation;
 import dev.switchboard.rpc.CallAttempts;
+import dev.switchboard.rpc.EndpointAttributes;
 import dev.switchboard.rpc.Explanation;
+import dev.switchboard.rpc.ZoneAffinity;
 import io.grpc.Attributes;
 import io.grpc.ConnectivityState;
 import io.grpc.ConnectivityStateInfo;
@@ -67,6 +69,8 @@ public abstract class EndpointListLoadBalancer extends LoadBalancer {
   private FailureAccrual accrual = FailureAccrual.DEFAULTS;
   private int failureMask = LoadTracerFactory.mask(FailureAccrual.DEFAULTS.failureCodes());
   private boolean panicking;
+  private ZoneAffinity zoneAffinity; // the caller's, from the resolver; null for none
+  private boolean inLocalZone;
   private int warmingNow;
   private boolean shut;
   private final BalancerMetrics metrics;
@@ -206,6 +210,11 @@ public abstract class EndpointListLoadBalancer extends LoadBalancer {
   public Status acceptResolvedAddresses(ResolvedAddresses resolved) {
     Object config = resolved.getLoadBalancingPolicyConfig();
     boolean changed = configure(config);
+    ZoneAffinity affinity = resolved.getAttributes().get(EndpointAttributes.ZONE_AFFINITY);
+    if (!java.util.Objects.equals(affinity, zoneAffinity)) {
+      zoneAffinity = affinity;
+      changed = true;
+    }
     if (config instanceof BalancerConfigs.WithAccrual withAccrual
         && !withAccrual.accrual().equals(accrual)) {
       accrual = withAccrual.accrual();
@@ -493,13 +502,31 @@ public abstract class EndpointListLoadBalancer extends LoadBalancer {
     for (Endpoint endpoint : endpoints.values()) {
       Integer role = roles.get(endpoint); // null unless READY
       EndpointView view = new EndpointView(endpoint.subchannel, endpoint.attributes,
-          endpoint.name, endpoint.load, endpoint.state, role != null && role == Rotation.IN);
+          endpoint.name, endpoint.load, endpoint.state, role != null && role == Rotation.IN,
+          false);
       all.add(view);
       if (view.usable()) {
         rotation.add(view);
       } else if (role != null && role == Rotation.PROBE) {
         probes.add(view);
       }
+    }
+    ZoneRouting.Decision zones = ZoneRouting.decide(zoneAffinity, all, rotation);
+    if (zones.local()) {
+      all = zones.apply(all);
+      rotation = zones.inZone(rotation);
+    }
+    if (zoneAffinity != null && zones.local() != inLocalZone) {
+      if (zones.local()) {
+        logger.info("ZONE: calls to {} stay in zone {} ({} of {} of its weight usable)",
+            service(), zoneAffinity.zone(), zones.usableWeight(), zones.totalWeight());
+      } else {
+        logger.warn("ZONE SPILLOVER: only {} of {} of zone {}'s weight for {} is usable"
+            + " (below {} %); calls go to every zone", zones.usableWeight(),
+            zones.totalWeight(), zoneAffinity.zone(), service(),
+            Math.round(zoneAffinity.minHealthyShare() * 100));
+      }
+      inLocalZone = zones.local();
     }
     warmingNow = 0; // picker(...) says otherwise if it warms endpoints up
     SubchannelPicker picker = rotation.isEmpty()

@@ -13,10 +13,18 @@ import io.grpc.LoadBalancer.Subchannel;
  * @param name a stable name: the address, which outlives process restarts
  * @param load the endpoint's live load and health, kept across pickers
  * @param state the subchannel's state (a failed endpoint stays TRANSIENT_FAILURE until READY)
- * @param usable whether calls may go to it: READY and not ejected by failure accrual
+ * @param usable whether calls may go to it: READY, not ejected by failure accrual, and in the
+ *     zone calls are routed to
+ * @param outOfZone whether zone-aware routing keeps calls away from it (it is in another zone
+ *     than the caller's, and the caller's zone is healthy enough)
  */
 public record EndpointView(Subchannel subchannel, Attributes attributes, String name,
-    EndpointLoad load, ConnectivityState state, boolean usable) {
+    EndpointLoad load, ConnectivityState state, boolean usable, boolean outOfZone) {
+
+  /** Returns this endpoint as zone-aware routing leaves it out: not usable, out of zone. */
+  EndpointView leftOutOfZone() {
+    return new EndpointView(subchannel, attributes, name, load, state, false, true);
+  }
 
   /** Returns whether the subchannel is READY (ejected or not). */
   public boolean ready() {

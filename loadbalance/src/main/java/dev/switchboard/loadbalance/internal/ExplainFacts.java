@@ -33,12 +33,16 @@ final class ExplainFacts {
 
   /**
    * Returns why calls may not go to {@code endpoint} ({@code ejected} by failure accrual,
-   * {@code probing} after its ejection, or its state when not READY: {@code connecting},
+   * {@code probing} after its ejection, {@code other-zone} when zone-aware routing keeps calls
+   * in the caller's zone, or its state when not READY: {@code connecting},
    * {@code idle}, {@code transient_failure}), or {@code null} if they may.
    */
   static String exclusion(EndpointView endpoint) {
     if (endpoint.usable()) {
       return null;
+    }
+    if (endpoint.outOfZone()) {
+      return "other-zone";
     }
     if (!endpoint.ready()) {
       return endpoint.state().name().toLowerCase(Locale.ROOT);

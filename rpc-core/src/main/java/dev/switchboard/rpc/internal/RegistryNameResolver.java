@@ -77,6 +77,8 @@ public final class RegistryNameResolver extends NameResolver {
   private final boolean ownsRegistry;
   private final SynchronizationContext syncContext;
   private final Boolean channelTls; // null when the channel did not say
+  // what every result carries for the balancer: the caller's zone affinity, if any
+  private final Attributes resultAttributes;
   private final java.util.Set<String> warnedMismatch = new java.util.HashSet<>();
   private final HostLookup dns;
   private final Executor lookups;
@@ -109,6 +111,10 @@ public final class RegistryNameResolver extends NameResolver {
     this.syncContext = args.getSynchronizationContext();
     this.channelTls = args.getArg(dev.switchboard.rpc.resolver.RegistryNameResolverProvider
         .CHANNEL_TLS);
+    dev.switchboard.rpc.ZoneAffinity affinity = args.getArg(
+        dev.switchboard.rpc.resolver.RegistryNameResolverProvider.ZONE_AFFINITY);
+    this.resultAttributes = affinity == null ? Attributes.EMPTY : Attributes.newBuilder()
+        .set(dev.switchboard.rpc.EndpointAttributes.ZONE_AFFINITY, affinity).build();
     this.dns = dns;
     Executor offload = args.getOffloadExecutor();
     if (offload != null) {
@@ -309,6 +315,7 @@ public final class RegistryNameResolver extends NameResolver {
     publishedByInstance = Map.copyOf(byInstance);
     listener.onResult2(ResolutionResult.newBuilder()
         .setAddressesOrError(StatusOr.fromValue(result))
+        .setAttributes(resultAttributes)
         .build());
   }
 

@@ -43,6 +43,14 @@ public abstract class RegistryNameResolverProvider extends NameResolverProvider 
       NameResolver.Args.Key.create("switchboard.registry");
 
   /**
+   * The channel's {@link dev.switchboard.rpc.ZoneAffinity}, passed on to its balancer with every
+   * resolution result ({@link dev.switchboard.rpc.EndpointAttributes#ZONE_AFFINITY}); absent for
+   * none.
+   */
+  public static final NameResolver.Args.Key<dev.switchboard.rpc.ZoneAffinity> ZONE_AFFINITY =
+      NameResolver.Args.Key.create("switchboard.zoneAffinity");
+
+  /**
    * Whether the channel speaks TLS, for channels that know (set by {@code RpcClient}): instances
    * that published the other mode are left out, and a service with none left fails
    * {@code UNAVAILABLE} naming them and the reason instead of failing handshakes.

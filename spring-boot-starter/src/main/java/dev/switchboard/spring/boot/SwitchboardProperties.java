@@ -420,6 +420,15 @@ public class SwitchboardProperties implements Validator {
     /** How long closing lets calls in flight finish; 5s by default. */
     private Duration shutdownGrace;
 
+    /**
+     * This consumer's zone: calls stay with instances registered in it while enough of it is
+     * healthy (zone-aware routing); unset, zones are ignored.
+     */
+    private String zone;
+
+    /** The share of the zone's weight that must be usable to keep calls there; 0.5 by default. */
+    private Double zoneMinHealthyShare;
+
     private final ClientTlsProperties tls = new ClientTlsProperties();
 
     /** Per-service overrides of the references' annotations, by registered service name. */
@@ -463,6 +472,22 @@ public class SwitchboardProperties implements Validator {
 
     public void setShutdownGrace(Duration shutdownGrace) {
       this.shutdownGrace = shutdownGrace;
+    }
+
+    public String getZone() {
+      return zone;
+    }
+
+    public void setZone(String zone) {
+      this.zone = zone;
+    }
+
+    public Double getZoneMinHealthyShare() {
+      return zoneMinHealthyShare;
+    }
+
+    public void setZoneMinHealthyShare(Double zoneMinHealthyShare) {
+      this.zoneMinHealthyShare = zoneMinHealthyShare;
     }
 
     public ClientTlsProperties getTls() {

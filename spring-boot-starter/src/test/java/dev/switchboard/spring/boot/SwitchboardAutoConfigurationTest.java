@@ -102,6 +102,9 @@ class SwitchboardAutoConfigurationTest {
     assertBindingFails("switchboard.client.references[helloworld.Greeter].retry-on=SOMETIMES",
         "client.references[helloworld.Greeter].retryOn", "", "needs max-attempts");
     assertBindingFails("switchboard.application=no spaces allowed", "application", "", "");
+    assertBindingFails("switchboard.client.zone-min-healthy-share=1.5",
+        "client.zoneMinHealthyShare", "[1.5]", "out of range (allowed: > 0 and <= 1)",
+        "switchboard.client.zone=eu-west-1a");
   }
 
   @Test

@@ -11,6 +11,7 @@ import dev.switchboard.rpc.RetryPolicy;
 import dev.switchboard.rpc.RpcClient;
 import dev.switchboard.rpc.RpcServer;
 import dev.switchboard.rpc.ServerTls;
+import dev.switchboard.rpc.ZoneAffinity;
 import dev.switchboard.rpc.registry.Registry;
 import dev.switchboard.rpc.registry.RegistryProviders;
 import dev.switchboard.spring.boot.SwitchboardProperties;
@@ -196,6 +197,18 @@ public final class SettingsCompiler {
     }
     set(problems, "client.deadline", p.getDeadline(), builder::defaultDeadline);
     set(problems, "client.shutdownGrace", p.getShutdownGrace(), builder::shutdownGrace);
+    if (p.getZone() != null) {
+      ZoneAffinity affinity = check(problems, "client.zone", () -> ZoneAffinity.of(p.getZone()));
+      if (affinity != null && p.getZoneMinHealthyShare() != null) {
+        affinity = check(problems, "client.zoneMinHealthyShare",
+            () -> ZoneAffinity.of(p.getZone()).withMinHealthyShare(p.getZoneMinHealthyShare()));
+      }
+      if (affinity != null) {
+        builder.zoneAffinity(affinity);
+      }
+    } else if (p.getZoneMinHealthyShare() != null) {
+      problems.reject("client.zone", "is required when zone-min-healthy-share is set");
+    }
     ClientTls tls = clientTls(p.getTls(), problems);
     if (tls != null) {
       builder.tls(tls);

@@ -140,7 +140,8 @@ class RpcServerLifecycleTest {
     closing.join(TimeUnit.SECONDS.toMillis(10));
     assertThat(closing.isAlive()).isFalse();
     assertThat(stillInterrupted).isTrue();
-    assertThat(watcher.latest()).isEmpty();
+    // deregistered: the registry tells its watchers on its own thread, so wait for the news
+    await().atMost(Duration.ofSeconds(10)).until(() -> watcher.latest().isEmpty());
     await().atMost(Duration.ofSeconds(10)).until(() -> portIsFree(port));
   }
 

@@ -4,6 +4,7 @@ import dev.switchboard.loadbalance.FailureAccrual;
 import dev.switchboard.loadbalance.select.EndpointHealth;
 import dev.switchboard.loadbalance.select.EndpointLoad;
 import dev.switchboard.loadbalance.select.Rotation;
+import dev.switchboard.loadbalance.select.ZonePreference;
 import java.util.SplittableRandom;
 import java.util.function.LongSupplier;
 
@@ -26,6 +27,9 @@ abstract class AccruingStrategy implements BalancerStrategy {
   private final LongSupplier clock;
   private final boolean forgetsStale;
   private int[] roles;
+  private int[] zoneOf; // null: zones ignored
+  private int localZone;
+  private double minHealthyShare;
   private boolean changed = true;
   private long nextTick;
 
@@ -41,6 +45,36 @@ abstract class AccruingStrategy implements BalancerStrategy {
       healths[i] = new EndpointHealth(ACCRUAL.rule(), clock, () -> 0.8 + 0.4 * jitter.nextDouble(),
           EndpointHealth.SCORE_DECAY_NANOS);
       loads[i] = new EndpointLoad(clock, SwitchboardTwoChoices.DECAY_NANOS, healths[i]);
+    }
+  }
+
+  /**
+   * Applies zone-aware routing, as the real balancer does after its rotation: calls stay among
+   * the backends of {@code localZone} in rotation while {@link ZonePreference} says so.
+   *
+   * @param zones the zone of each backend
+   */
+  AccruingStrategy preferZone(int[] zones, int localZone, double minHealthyShare) {
+    this.zoneOf = zones.clone();
+    this.localZone = localZone;
+    this.minHealthyShare = minHealthyShare;
+    this.changed = true;
+    return this;
+  }
+
+  private void routeByZone(boolean[] in) {
+    long registered = 0;
+    long usable = 0;
+    for (int i = 0; i < in.length; i++) {
+      if (zoneOf[i] == localZone) {
+        registered += weights[i];
+        usable += in[i] ? weights[i] : 0;
+      }
+    }
+    if (ZonePreference.stayInZone(usable, registered, minHealthyShare)) {
+      for (int i = 0; i < in.length; i++) {
+        in[i] &= zoneOf[i] == localZone;
+      }
     }
   }
 
@@ -68,6 +102,9 @@ abstract class AccruingStrategy implements BalancerStrategy {
       boolean[] in = new boolean[roles.length];
       for (int i = 0; i < roles.length; i++) {
         in[i] = roles[i] == Rotation.IN;
+      }
+      if (zoneOf != null) {
+        routeByZone(in);
       }
       rebuild(in);
     }

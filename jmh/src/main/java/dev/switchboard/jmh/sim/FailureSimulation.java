@@ -112,42 +112,30 @@ public final class FailureSimulation {
     int[] backendOf = new int[requests];
     boolean[] failedAt = new boolean[requests];
     long[] counts = new long[6]; // first-second: all, to #0; after: all, to #0; healthy: all, to #0
-    int failed = 0;
-    double meanGap = 1e9 / load.perSecond;
-    double clock = 0;
-    int next = 0;
-    long nextArrival = 0;
-    while (next < requests || !completions.isEmpty()) {
-      if (next < requests && (completions.isEmpty() || nextArrival < completions.peekTime())) {
-        now = nextArrival;
-        int backend = strategy.pick();
-        boolean fails = backend == 0 && broken(now);
-        int bucket = !broken(now) ? 4 : firstSecond(now) ? 0 : 2;
-        counts[bucket]++;
-        if (backend == 0) {
-          counts[bucket + 1]++;
-        }
-        double size = StrictMath.exp(0.25 * sizes.nextGaussian());
-        long service = Math.max(1, Math.round((fails ? FAILURE_MILLIS : size * SERVICE_MILLIS)
-            * 1e6));
-        backendOf[next] = backend;
-        failedAt[next] = fails;
-        failed += fails ? 1 : 0;
-        tokens[next] = strategy.sent(backend);
-        completions.add(now + service, next);
-        next++;
-        clock += meanGap * arrivals.nextExponential();
-        nextArrival = (long) clock;
-      } else {
-        now = completions.peekTime();
-        int request = completions.poll();
-        strategy.completed(backendOf[request], tokens[request], failedAt[request]);
-      }
-    }
+    int[] failed = new int[1];
+    OpenLoop.run(requests, load.perSecond, arrivals, completions, nanos -> now = nanos,
+        request -> {
+          int backend = strategy.pick();
+          boolean fails = backend == 0 && broken(now);
+          int bucket = !broken(now) ? 4 : firstSecond(now) ? 0 : 2;
+          counts[bucket]++;
+          if (backend == 0) {
+            counts[bucket + 1]++;
+          }
+          double size = StrictMath.exp(0.25 * sizes.nextGaussian());
+          long service = Math.max(1, Math.round((fails ? FAILURE_MILLIS : size * SERVICE_MILLIS)
+              * 1e6));
+          backendOf[request] = backend;
+          failedAt[request] = fails;
+          failed[0] += fails ? 1 : 0;
+          tokens[request] = strategy.sent(backend);
+          completions.add(now + service, request);
+        },
+        request -> strategy.completed(backendOf[request], tokens[request], failedAt[request]));
     return new Result(fault, load, policy, requests, share(counts[1], counts[0]),
         share(counts[3], counts[2]),
         fault == Fault.FLAPPING ? share(counts[5], counts[4]) : Double.NaN,
-        (double) failed / requests);
+        (double) failed[0] / requests);
   }
 
   private static double share(long part, long whole) {

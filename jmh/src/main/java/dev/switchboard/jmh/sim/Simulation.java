@@ -87,22 +87,8 @@ public final class Simulation {
   }
 
   private void simulate(SplittableRandom arrivals, SplittableRandom sizes) {
-    double meanGapNanos = 1e9 / model.arrivalsPerSecond();
-    double clock = 0;
-    int next = 0;
-    long nextArrival = 0;
-    while (next < requests || !completions.isEmpty()) {
-      if (next < requests && (completions.isEmpty() || nextArrival < completions.peekTime())) {
-        now = nextArrival;
-        arrive(next, model.drawSize(sizes));
-        next++;
-        clock += meanGapNanos * arrivals.nextExponential();
-        nextArrival = (long) clock;
-      } else {
-        now = completions.peekTime();
-        complete(completions.poll());
-      }
-    }
+    OpenLoop.run(requests, model.arrivalsPerSecond(), arrivals, completions,
+        nanos -> now = nanos, request -> arrive(request, model.drawSize(sizes)), this::complete);
   }
 
   private void arrive(int request, double size) {

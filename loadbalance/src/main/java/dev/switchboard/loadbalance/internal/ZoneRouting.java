@@ -1,5 +1,6 @@
 package dev.switchboard.loadbalance.internal;
 
+import dev.switchboard.loadbalance.select.ZonePreference;
 import dev.switchboard.rpc.EndpointAttributes;
 import dev.switchboard.rpc.ZoneAffinity;
 import java.util.ArrayList;
@@ -66,7 +67,7 @@ final class ZoneRouting {
         healthy += EndpointAttributes.weight(endpoint.attributes());
       }
     }
-    boolean local = healthy > 0 && healthy >= affinity.minHealthyShare() * total;
+    boolean local = ZonePreference.stayInZone(healthy, total, affinity.minHealthyShare());
     return new Decision(zone, local, healthy, total);
   }
 }

@@ -33,6 +33,7 @@ public final class ReferenceConfig {
   private final Class<?> fallbackType;
   private final RetryBudget retryBudget;
   private final ClientTls tls;
+  private final int subsetSize;
 
   private ReferenceConfig(Builder builder) {
     this.service = builder.service;
@@ -46,6 +47,7 @@ public final class ReferenceConfig {
     this.fallbackType = builder.fallbackType;
     this.retryBudget = builder.retryBudget;
     this.tls = builder.tls;
+    this.subsetSize = builder.subsetSize;
   }
 
   /** Returns a config that sets nothing: every value comes from the client or the stub. */
@@ -85,6 +87,9 @@ public final class ReferenceConfig {
       }
       if (annotation.ejectOutliers()) {
         builder.outlierDetection(OutlierDetection.DEFAULTS);
+      }
+      if (annotation.subsetSize() != 0) {
+        builder.subsetSize(annotation.subsetSize());
       }
       Set<Status.Code> retryOn = RetryPolicy.codes(annotation.retryOn());
       if (annotation.maxAttempts() != 1) {
@@ -225,6 +230,14 @@ public final class ReferenceConfig {
     return Optional.ofNullable(tls);
   }
 
+  /**
+   * Returns how many instances this reference's channel connects to (subsetting), or 0 for all;
+   * see {@link Builder#subsetSize(int)}.
+   */
+  public int subsetSize() {
+    return subsetSize;
+  }
+
   /** Returns the retry budget of the reference's channel. */
   public RetryBudget retryBudget() {
     return retryBudget;
@@ -244,6 +257,7 @@ public final class ReferenceConfig {
     builder.fallbackType = fallbackType;
     builder.tls = tls;
     builder.retryBudget = retryBudget;
+    builder.subsetSize = subsetSize;
     return builder;
   }
 
@@ -255,13 +269,14 @@ public final class ReferenceConfig {
         && Objects.equals(outlierDetection, that.outlierDetection)
         && methodDefaults.equals(that.methodDefaults) && methods.equals(that.methods)
         && fallback == that.fallback && fallbackType == that.fallbackType
-        && retryBudget.equals(that.retryBudget) && Objects.equals(tls, that.tls);
+        && retryBudget.equals(that.retryBudget) && Objects.equals(tls, that.tls)
+        && subsetSize == that.subsetSize;
   }
 
   @Override
   public int hashCode() {
     return Objects.hash(service, balancer, deadline, hashField, outlierDetection, methodDefaults,
-        methods, System.identityHashCode(fallback), fallbackType, retryBudget, tls);
+        methods, System.identityHashCode(fallback), fallbackType, retryBudget, tls, subsetSize);
   }
 
   @Override
@@ -270,7 +285,7 @@ public final class ReferenceConfig {
         + deadline + ", hashField=" + hashField + ", outlierDetection=" + outlierDetection
         + ", methodDefaults=" + methodDefaults + ", methods=" + methods + ", fallback="
         + (fallback != null ? fallback.getClass().getName() : fallbackType) + ", retryBudget="
-        + retryBudget + ", tls=" + tls + "}";
+        + retryBudget + ", tls=" + tls + ", subsetSize=" + subsetSize + "}";
   }
 
   /** Builds a {@link ReferenceConfig}; validates each value as it is set. Not thread-safe. */
@@ -286,8 +301,27 @@ public final class ReferenceConfig {
     private Class<?> fallbackType;
     private RetryBudget retryBudget = RetryBudget.DEFAULT;
     private ClientTls tls;
+    private int subsetSize;
 
     private Builder() {}
+
+    /**
+     * Connects this reference's channel to at most {@code size} of the service's instances
+     * (subsetting, gRFC A68's random subsetting by rendezvous hashing): each client ranks the
+     * SERVING instances by a hash of its own random seed and the instance id and keeps the top
+     * {@code size}, so a fleet of clients spreads its connections evenly, and an instance that
+     * leaves changes only the subsets it was in. For services with many instances and many
+     * clients, where every client connecting to every instance costs too much. 0 (the default)
+     * for all instances; 1..10,000 otherwise.
+     */
+    public Builder subsetSize(int size) {
+      if (size < 0 || size > 10_000) {
+        throw new IllegalArgumentException("subsetSize " + size + " is out of range (allowed:"
+            + " 1..10000, or 0 for every instance)");
+      }
+      this.subsetSize = size;
+      return this;
+    }
 
     /**
      * Calls this reference's service over TLS with {@code tls}, whatever the client's default

@@ -23,6 +23,7 @@ import dev.switchboard.rpc.internal.TlsMaterial;
 import dev.switchboard.rpc.registry.Registry;
 import dev.switchboard.rpc.registry.RegistryProviders;
 import dev.switchboard.rpc.resolver.RegistryNameResolverProvider;
+import dev.switchboard.rpc.resolver.Subsetting;
 import io.grpc.Channel;
 import io.grpc.ManagedChannel;
 import io.grpc.ServiceDescriptor;
@@ -84,6 +85,7 @@ public final class RpcClient implements AutoCloseable {
   private final ReferenceCompiler.Resources resources = new Resources();
   private final ClientTls tls;
   private final ZoneAffinity zoneAffinity;
+  private final long subsetSeed;
   private final TlsMaterial tlsMaterial;
   private final MetricsServer metricsServer;
   private final Instrumentation instrumentation;
@@ -101,6 +103,8 @@ public final class RpcClient implements AutoCloseable {
     this.nanoClock = builder.nanoClock;
     this.tls = builder.tls;
     this.zoneAffinity = builder.zoneAffinity;
+    this.subsetSeed = builder.subsetSeed != null ? builder.subsetSeed
+        : new java.security.SecureRandom().nextLong();
     this.tlsMaterial = new TlsMaterial(); // idle (no thread) until a channel needs TLS
     this.fallbackStats = new FallbackStats(nanoClock);
     this.explainLimiter = new ExplainLimiter(Explain.MAX_CALLS_PER_SECOND, nanoClock);
@@ -244,6 +248,10 @@ public final class RpcClient implements AutoCloseable {
       if (zoneAffinity != null) {
         builder.setNameResolverArg(RegistryNameResolverProvider.ZONE_AFFINITY, zoneAffinity);
       }
+      if (k.subsetSize() > 0) {
+        builder.setNameResolverArg(RegistryNameResolverProvider.SUBSETTING,
+            new Subsetting(k.subsetSize(), subsetSeed));
+      }
       return builder
           .setNameResolverArg(RegistryNameResolverProvider.REGISTRY, registry)
           .setNameResolverArg(RegistryNameResolverProvider.CHANNEL_TLS, channelTls != null)
@@ -381,6 +389,7 @@ public final class RpcClient implements AutoCloseable {
     private LongSupplier nanoClock = System::nanoTime;
     private ClientTls tls;
     private ZoneAffinity zoneAffinity;
+    private Long subsetSeed;
     private Telemetry telemetry;
     private Integer metricsPort;
     private List<io.grpc.Metadata.Key<String>> identityHeaders =
@@ -515,6 +524,16 @@ public final class RpcClient implements AutoCloseable {
      */
     public Builder zone(String zone) {
       return zoneAffinity(ZoneAffinity.of(zone));
+    }
+
+    /**
+     * Sets the seed this client ranks instances by for references with a subset size
+     * ({@link ReferenceConfig.Builder#subsetSize(int)}); random by default, so that clients
+     * spread over the instances. Fixed, for tests and reproducible simulations.
+     */
+    public Builder subsetSeed(long seed) {
+      this.subsetSeed = seed;
+      return this;
     }
 
     /** Routes calls by {@code affinity}: the zone and the share that keeps calls there. */

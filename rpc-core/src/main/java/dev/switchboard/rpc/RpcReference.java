@@ -68,6 +68,12 @@ public @interface RpcReference {
   boolean ejectOutliers() default false;
 
   /**
+   * Connects to at most this many of the service's instances (subsetting, see
+   * {@link ReferenceConfig.Builder#subsetSize(int)}); 0 (the default) for all.
+   */
+  int subsetSize() default 0;
+
+  /**
    * Attempts in all for every method, retrying on {@link #retryOn()} with gRPC's default backoff
    * (50 ms doubling up to 1 s); 1 (the default) for no retry, at most 5. Retries go to instances
    * not tried yet, within the channel's retry budget.

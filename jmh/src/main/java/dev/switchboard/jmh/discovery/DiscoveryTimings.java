@@ -2,6 +2,7 @@ package dev.switchboard.jmh.discovery;
 
 import dev.switchboard.discovery.zk.ZkRegistry;
 import dev.switchboard.discovery.zk.ZkRegistryConfig;
+import dev.switchboard.jmh.Flags;
 import dev.switchboard.proto.helloworld.GreeterGrpc;
 import dev.switchboard.proto.helloworld.HelloRequest;
 import dev.switchboard.rpc.InstanceState;
@@ -25,6 +26,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicIntegerArray;
@@ -57,23 +59,12 @@ public final class DiscoveryTimings {
 
   /** Runs the measurements; see the class comment for the arguments. */
   public static void main(String[] args) throws Exception {
-    int rounds = 20;
-    int services = 1_000;
-    int instances = 10;
-    Path markdown = null;
-    for (int i = 0; i < args.length; i += 2) {
-      if (i + 1 >= args.length) {
-        throw new IllegalArgumentException("missing value after " + args[i]);
-      }
-      switch (args[i]) {
-        case "--rounds" -> rounds = Integer.parseInt(args[i + 1]);
-        case "--services" -> services = Integer.parseInt(args[i + 1]);
-        case "--instances" -> instances = Integer.parseInt(args[i + 1]);
-        case "--markdown" -> markdown = Path.of(args[i + 1]);
-        default -> throw new IllegalArgumentException("unknown argument " + args[i]
-            + " (allowed: --rounds, --services, --instances, --markdown)");
-      }
-    }
+    Map<String, String> flags =
+        Flags.parse(args, List.of("rounds", "services", "instances", "markdown"));
+    int rounds = Integer.parseInt(flags.getOrDefault("rounds", "20"));
+    int services = Integer.parseInt(flags.getOrDefault("services", "1000"));
+    int instances = Integer.parseInt(flags.getOrDefault("instances", "10"));
+    Path markdown = flags.containsKey("markdown") ? Path.of(flags.get("markdown")) : null;
     StringBuilder out = new StringBuilder();
     try (TestingServer zookeeper = new TestingServer(true)) {
       pickTimings(zookeeper, rounds, out);

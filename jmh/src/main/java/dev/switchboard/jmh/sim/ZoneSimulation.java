@@ -1,5 +1,6 @@
 package dev.switchboard.jmh.sim;
 
+import dev.switchboard.jmh.Flags;
 import dev.switchboard.rpc.ZoneAffinity;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -8,6 +9,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.SplittableRandom;
 
 /**
@@ -172,23 +174,12 @@ public final class ZoneSimulation {
 
   /** Runs the simulation; see the class comment for the arguments. */
   public static void main(String[] args) throws IOException {
-    long seed = 42;
-    Path markdown = null;
-    for (int i = 0; i < args.length; i += 2) {
-      if (i + 1 >= args.length) {
-        throw new IllegalArgumentException("missing value after " + args[i]);
-      }
-      switch (args[i]) {
-        case "--seed" -> seed = Long.parseLong(args[i + 1]);
-        case "--markdown" -> markdown = Path.of(args[i + 1]);
-        default -> throw new IllegalArgumentException("unknown argument " + args[i]
-            + " (allowed: --seed, --markdown)");
-      }
-    }
+    Map<String, String> flags = Flags.parse(args, List.of("seed", "markdown"));
+    long seed = Long.parseLong(flags.getOrDefault("seed", "42"));
     String text = markdown(runAll(seed), seed);
     System.out.print(text);
-    if (markdown != null) {
-      Files.writeString(markdown, text);
+    if (flags.containsKey("markdown")) {
+      Files.writeString(Path.of(flags.get("markdown")), text);
     }
   }
 }

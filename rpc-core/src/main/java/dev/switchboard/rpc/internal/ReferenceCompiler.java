@@ -84,10 +84,11 @@ public final class ReferenceCompiler {
    * @param methodConfig the service config {@code methodConfig} entries
    * @param retryBudget the channel's retry budget
    * @param tls the reference's own TLS settings, or {@code null} for the client's
+   * @param subsetSize how many instances the channel connects to, 0 for all
    */
   public record ChannelKey(String service, BalancerSettings balancer,
       OutlierDetection outlierDetection, List<Map<String, ?>> methodConfig,
-      RetryBudget retryBudget, ClientTls tls) {
+      RetryBudget retryBudget, ClientTls tls, int subsetSize) {
 
     /** Returns the channel's service config: its balancer and method configs. */
     public Map<String, ?> serviceConfig() {
@@ -140,7 +141,7 @@ public final class ReferenceCompiler {
     }
     ChannelKey key = new ChannelKey(service, balancer, config.outlierDetection().orElse(null),
         policies.methodConfig(descriptor.getName()), config.retryBudget(),
-        config.tls().orElse(null));
+        config.tls().orElse(null), config.subsetSize());
 
     // The chain, outermost first: fallback; policy (default deadline, budget deposit, attempts
     // record); hash key from the context; hash key from the request field; explain (innermost,
@@ -161,7 +162,7 @@ public final class ReferenceCompiler {
   /** Returns the key of a plain channel to {@code service} with {@code balancer} and no policy. */
   public static ChannelKey plainChannel(String service, BalancerSettings balancer, String where) {
     checkBalancer(balancer, where);
-    return new ChannelKey(service, balancer, null, List.of(), RetryBudget.DEFAULT, null);
+    return new ChannelKey(service, balancer, null, List.of(), RetryBudget.DEFAULT, null, 0);
   }
 
   /**

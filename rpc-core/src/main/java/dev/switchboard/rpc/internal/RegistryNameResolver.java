@@ -79,6 +79,7 @@ public final class RegistryNameResolver extends NameResolver {
   private final Boolean channelTls; // null when the channel did not say
   // what every result carries for the balancer: the caller's zone affinity, if any
   private final Attributes resultAttributes;
+  private final dev.switchboard.rpc.resolver.Subsetting subsetting; // null: every instance
   private final java.util.Set<String> warnedMismatch = new java.util.HashSet<>();
   private final HostLookup dns;
   private final Executor lookups;
@@ -113,6 +114,8 @@ public final class RegistryNameResolver extends NameResolver {
         .CHANNEL_TLS);
     dev.switchboard.rpc.ZoneAffinity affinity = args.getArg(
         dev.switchboard.rpc.resolver.RegistryNameResolverProvider.ZONE_AFFINITY);
+    this.subsetting = args.getArg(
+        dev.switchboard.rpc.resolver.RegistryNameResolverProvider.SUBSETTING);
     this.resultAttributes = affinity == null ? Attributes.EMPTY : Attributes.newBuilder()
         .set(dev.switchboard.rpc.EndpointAttributes.ZONE_AFFINITY, affinity).build();
     this.dns = dns;
@@ -252,6 +255,11 @@ public final class RegistryNameResolver extends NameResolver {
       return; // a newer snapshot has been published already
     }
     publishedSequence = order;
+    if (subsetting != null) {
+      // the subset is drawn from the instances this channel could use: SERVING, its transport
+      instances = subsetting.select(instances, instance -> instance.state() == InstanceState.SERVING
+          && (channelTls == null || instance.tls() == channelTls));
+    }
     List<EquivalentAddressGroup> groups = new ArrayList<>(instances.size());
     Map<String, InetSocketAddress> byInstance = new HashMap<>();
     List<String> skipped = new ArrayList<>();

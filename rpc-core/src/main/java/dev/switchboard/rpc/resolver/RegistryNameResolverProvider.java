@@ -42,6 +42,10 @@ public abstract class RegistryNameResolverProvider extends NameResolverProvider 
   public static final NameResolver.Args.Key<Registry> REGISTRY =
       NameResolver.Args.Key.create("switchboard.registry");
 
+  /** The channel's {@link Subsetting}: it connects to that many instances only; absent for all. */
+  public static final NameResolver.Args.Key<Subsetting> SUBSETTING =
+      NameResolver.Args.Key.create("switchboard.subsetting");
+
   /**
    * The channel's {@link dev.switchboard.rpc.ZoneAffinity}, passed on to its balancer with every
    * resolution result ({@link dev.switchboard.rpc.EndpointAttributes#ZONE_AFFINITY}); absent for

@@ -606,6 +606,9 @@ public class SwitchboardProperties implements Validator {
     /** For consistent hashing: the request field whose value is the hash key. */
     private String hashField;
 
+    /** How many of the service's instances to connect to (subsetting); all when unset. */
+    private Integer subsetSize;
+
     public String getBalancer() {
       return balancer;
     }
@@ -660,6 +663,14 @@ public class SwitchboardProperties implements Validator {
 
     public void setHashField(String hashField) {
       this.hashField = hashField;
+    }
+
+    public Integer getSubsetSize() {
+      return subsetSize;
+    }
+
+    public void setSubsetSize(Integer subsetSize) {
+      this.subsetSize = subsetSize;
     }
   }
 

@@ -298,6 +298,7 @@ public final class SettingsCompiler {
       builder.outlierDetection(OutlierDetection.DEFAULTS);
     }
     set(problems, path + ".hashField", overrides.getHashField(), builder::hashField);
+    set(problems, path + ".subsetSize", overrides.getSubsetSize(), builder::subsetSize);
     return check(problems, path, builder::build);
   }
 

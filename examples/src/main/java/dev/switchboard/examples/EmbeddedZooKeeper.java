@@ -38,6 +38,8 @@ public final class EmbeddedZooKeeper implements AutoCloseable {
     config.setProperty("clientPortAddress", "127.0.0.1");
     config.setProperty("admin.enableServer", "false");
     config.setProperty("tickTime", "500");
+    // a throwaway data directory: no fsync per write, which stalls on a busy disk
+    config.setProperty("forceSync", "no");
     ZooKeeperServerEmbedded server = ZooKeeperServerEmbedded.builder()
         .baseDir(dataDir)
         .configuration(config)

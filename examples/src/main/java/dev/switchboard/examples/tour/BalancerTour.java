@@ -144,6 +144,8 @@ public final class BalancerTour {
   }
 
   private static void warm(GreeterGrpc.GreeterBlockingStub greeter) {
+    // the first call also waits for discovery: on a busy machine that can take a while
+    greeter.withDeadlineAfter(30, java.util.concurrent.TimeUnit.SECONDS).sayHello(HELLO);
     for (int i = 0; i < 30; i++) {
       HashKeys.withHashKey(greeter, "warm-" + i).sayHello(HELLO);
     }

@@ -120,9 +120,13 @@ class FailureAccrualEndToEndTest {
     System.out.printf("BROKEN-SHARE %s sequential: %d of %d calls (%.1f %%)%n", balancer,
         broken.calls() - before, total(greeters) - totalBefore,
         100.0 * (broken.calls() - before) / (total(greeters) - totalBefore));
-    // Five failures in a row eject it; the load-aware balancers avoid it after the first.
+    // Five failures in a row eject it; the load-aware balancers avoid it after the first, by a
+    // failure penalty that fades: as it fades, a rare pick tries it again (and fails fast).
     assertThat(toBroken).as("calls to the broken instance").isLessThanOrEqualTo(15);
-    assertThat(broken.calls()).as("calls after its ejection").isEqualTo(afterFirst100);
+    boolean twoChoices = balancer.equals(Balancers.LEAST_REQUEST)
+        || balancer.equals(Balancers.PEAK_EWMA);
+    assertThat(broken.calls() - afterFirst100).as("calls after it was avoided")
+        .isLessThanOrEqualTo(twoChoices ? 2 : 0);
     assertThat(failures).isEqualTo(broken.calls() - before);
   }
 

@@ -177,6 +177,22 @@ class SwitchboardAutoConfigurationTest {
         });
   }
 
+  @Test
+  @org.junit.jupiter.api.extension.ExtendWith(
+      org.springframework.boot.test.system.OutputCaptureExtension.class)
+  void anOverrideThatMatchesNoReferenceIsReported(
+      org.springframework.boot.test.system.CapturedOutput output) {
+    runner.withPropertyValues(memoryRegistry(),
+            "switchboard.client.references[helloworld.Greeter].deadline=1s",
+            "switchboard.client.references[helloworld.Greetr].deadline=1s")
+        .withUserConfiguration(NeedsGreeter.class)
+        .run(context -> assertThat(context).hasNotFailed());
+
+    assertThat(output).contains("switchboard.client.references[helloworld.Greetr] matches no"
+        + " @RpcReference created at start (services referenced: [helloworld.Greeter])");
+    assertThat(output).doesNotContain("references[helloworld.Greeter] matches no");
+  }
+
   @Configuration(proxyBeanMethods = false)
   static class NeedsGreeter {
     static class Holder {

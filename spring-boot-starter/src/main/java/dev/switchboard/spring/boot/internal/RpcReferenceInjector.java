@@ -7,10 +7,15 @@ import dev.switchboard.spring.boot.SwitchboardProperties;
 import io.grpc.stub.AbstractStub;
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.beans.BeansException;
 import org.springframework.beans.factory.BeanFactory;
 import org.springframework.beans.factory.BeanFactoryAware;
 import org.springframework.beans.factory.BeanInitializationException;
+import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.beans.factory.config.BeanPostProcessor;
 import org.springframework.beans.factory.config.DependencyDescriptor;
 import org.springframework.beans.factory.support.AutowireCandidateResolver;
@@ -26,8 +31,12 @@ import org.springframework.util.ReflectionUtils;
  *
  * <p>Thread-safe once the bean factory is set.
  */
-public final class RpcReferenceInjector implements BeanPostProcessor, BeanFactoryAware {
+public final class RpcReferenceInjector implements BeanPostProcessor, BeanFactoryAware,
+    SmartInitializingSingleton {
+  private static final Logger logger = LoggerFactory.getLogger(RpcReferenceInjector.class);
+
   private DefaultListableBeanFactory beanFactory;
+  private final Set<String> referencedServices = ConcurrentHashMap.newKeySet();
 
   @Override
   public void setBeanFactory(BeanFactory beanFactory) {
@@ -73,6 +82,7 @@ public final class RpcReferenceInjector implements BeanPostProcessor, BeanFactor
     try {
       ReferenceConfig config = ReferenceConfig.from(annotation, where);
       String service = config.service().orElseGet(() -> RpcClient.serviceName(type));
+      referencedServices.add(service);
       SwitchboardProperties properties = beanFactory.getBean(SwitchboardProperties.class);
       ReferenceConfig merged = SettingsCompiler.override(config,
           properties.getClient().getReferences().get(service),
@@ -80,6 +90,26 @@ public final class RpcReferenceInjector implements BeanPostProcessor, BeanFactor
       return newStub(beanFactory.getBean(RpcClient.class), stubType, merged);
     } catch (IllegalArgumentException e) {
       throw new BeanInitializationException(e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Warns of per-service overrides that no reference used once every singleton is created: a
+   * misspelt service name would otherwise change nothing, silently.
+   */
+  @Override
+  public void afterSingletonsInstantiated() {
+    SwitchboardProperties properties = beanFactory.getBeanProvider(SwitchboardProperties.class)
+        .getIfAvailable();
+    if (properties == null) {
+      return;
+    }
+    for (String service : properties.getClient().getReferences().keySet()) {
+      if (!referencedServices.contains(service)) {
+        logger.warn("switchboard.client.references[{}] matches no @RpcReference created at start"
+            + " (services referenced: {}); check the service name", service,
+            new java.util.TreeSet<>(referencedServices));
+      }
     }
   }
 

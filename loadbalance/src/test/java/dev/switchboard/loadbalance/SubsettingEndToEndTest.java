@@ -99,6 +99,42 @@ class SubsettingEndToEndTest {
   }
 
   @Test
+  void aFastFailingMemberOfTheSubsetIsEjectedAndItsPeerTakesTheCalls() {
+    startSix();
+    GreeterGrpc.GreeterBlockingStub greeter = greeter(42);
+    List<Integer>[] pair = new List[1];
+    await().atMost(Duration.ofSeconds(15)).ignoreExceptions().until(() -> {
+      int[] before = calls();
+      for (int i = 0; i < 20; i++) {
+        greeter.sayHello(WORLD);
+      }
+      pair[0] = called(before);
+      return pair[0].size() == 2;
+    });
+    DelayedGreeter broken = greeters.get(pair[0].get(0));
+    DelayedGreeter healthy = greeters.get(pair[0].get(1));
+    broken.failWith(io.grpc.Status.INTERNAL.withDescription("bad deploy"));
+    int failures = 0;
+    for (int i = 0; i < 100; i++) {
+      try {
+        greeter.sayHello(WORLD);
+      } catch (io.grpc.StatusRuntimeException e) {
+        failures++;
+      }
+    }
+    int brokenAfter = broken.calls();
+    int healthyBefore = healthy.calls();
+
+    for (int i = 0; i < 100; i++) {
+      greeter.sayHello(WORLD); // no failure: the broken member is ejected
+    }
+
+    assertThat(failures).as("failures before the ejection").isLessThanOrEqualTo(5);
+    assertThat(broken.calls()).isEqualTo(brokenAfter);
+    assertThat(healthy.calls() - healthyBefore).isEqualTo(100);
+  }
+
+  @Test
   void clientsWithOtherSeedsChooseOtherSubsets() {
     startSix();
     List<List<Integer>> pairs = new ArrayList<>();

@@ -16,6 +16,11 @@ import dev.switchboard.rpc.testing.DelayedGreeter;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -144,8 +149,11 @@ class ZoneAwareEndToEndTest {
   @ValueSource(strings = {Balancers.WEIGHTED_ROUND_ROBIN, Balancers.WEIGHTED_RANDOM,
       Balancers.CONSISTENT_HASH, Balancers.LEAST_REQUEST, Balancers.PEAK_EWMA})
   void callsSpillOverWhenTheZoneIsMostlyBrokenAndComeBackWhenItHeals(String balancer) {
+    // ejected for 2 s at first: no probe of the broken instance (which fails) within the 300
+    // calls after the spill-over, however slowly they run; the heal is awaited below
     GreeterGrpc.GreeterBlockingStub greeter = greeter(RpcClient.builder().zone("zone-a"),
-        quickAccrual(balancer));
+        FailureAccrualEndToEndTest.settings(balancer, FailureAccrual.builder()
+            .ejection(Duration.ofSeconds(2), Duration.ofSeconds(10)).build()));
     awaitZoneA(greeter, balancer);
 
     a3.failWith(BAD_DEPLOY); // 300 of zone a's 400 fails every call at once
@@ -173,6 +181,70 @@ class ZoneAwareEndToEndTest {
       int[] round = since(start, counts());
       return round[2] + round[3] == 0 && round[1] > 0;
     });
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {Balancers.WEIGHTED_ROUND_ROBIN, Balancers.LEAST_REQUEST,
+      Balancers.PEAK_EWMA})
+  void underHeavyLoadABrokenHeavyInstanceSpillsCallsOverWithFewFailures(String balancer)
+      throws Exception {
+    for (DelayedGreeter each : List.of(a1, a3, b1, b2)) {
+      each.delayMillis(2); // calls pile up in flight
+    }
+    GreeterGrpc.GreeterBlockingStub greeter = greeter(RpcClient.builder().zone("zone-a"),
+        quickAccrual(balancer));
+    awaitZoneA(greeter, balancer);
+    a3.delayMillis(0);
+    a3.failWith(BAD_DEPLOY);
+    int[] before = counts();
+
+    AtomicInteger failures = new AtomicInteger();
+    ExecutorService callers = Executors.newFixedThreadPool(8);
+    try {
+      List<Future<?>> done = new ArrayList<>();
+      for (int t = 0; t < 8; t++) {
+        done.add(callers.submit(() -> {
+          for (int i = 0; i < 100; i++) {
+            failures.addAndGet(call(greeter, balancer) ? 0 : 1);
+          }
+        }));
+      }
+      for (Future<?> each : done) {
+        each.get();
+      }
+    } finally {
+      callers.shutdownNow();
+    }
+
+    int[] calls = since(before, counts());
+    System.out.printf("ZONE %s 8 threads, a3 broken: %d failures; a1 %d, a3 %d, b1 %d, b2 %d%n",
+        balancer, failures.get(), calls[0], calls[1], calls[2], calls[3]);
+    assertThat((double) failures.get() / 800).as("failed share").isLessThanOrEqualTo(0.05);
+    assertThat(calls[2] + calls[3]).as("calls spilled over to zone b").isGreaterThan(200);
+  }
+
+  @Test
+  void aSlowInstanceInTheZoneKeepsTheCallsInTheZoneAndPeakEwmaMovesThemToItsFastPeer() {
+    String balancer = Balancers.PEAK_EWMA; // least request sees no latency under sequential calls
+    GreeterGrpc.GreeterBlockingStub greeter = greeter(RpcClient.builder().zone("zone-a"),
+        balancer);
+    awaitZoneA(greeter, balancer);
+    a3.delayMillis(40); // slow, not failing: zone a stays healthy
+    for (int i = 0; i < 50; i++) {
+      call(greeter, balancer);
+    }
+    int[] before = counts();
+
+    for (int i = 0; i < 200; i++) {
+      assertThat(call(greeter, balancer)).isTrue();
+    }
+
+    int[] calls = since(before, counts());
+    System.out.printf("ZONE %s a3 slow: a1 %d, a3 %d, b1 %d, b2 %d%n", balancer, calls[0],
+        calls[1], calls[2], calls[3]);
+    assertThat(calls[2] + calls[3]).as("calls to zone b").isZero();
+    // a1 has a quarter of zone a's weight: peak EWMA gives it more than that
+    assertThat(calls[0]).as("calls to the fast instance of zone a").isGreaterThan(50);
   }
 
   @Test

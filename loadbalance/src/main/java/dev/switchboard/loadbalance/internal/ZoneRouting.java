@@ -22,7 +22,7 @@ final class ZoneRouting {
    */
   record Decision(String zone, boolean local, long usableWeight, long totalWeight) {
     private boolean inZone(EndpointView endpoint) {
-      return zone.equals(endpoint.attributes().get(EndpointAttributes.ZONE));
+      return ZoneRouting.inZone(zone, endpoint);
     }
 
     /** Returns {@code all} with the endpoints of other zones left out. */
@@ -55,19 +55,24 @@ final class ZoneRouting {
       return EVERY_ZONE;
     }
     String zone = affinity.zone();
-    long total = 0;
-    for (EndpointView endpoint : all) {
-      if (zone.equals(endpoint.attributes().get(EndpointAttributes.ZONE))) {
-        total += EndpointAttributes.weight(endpoint.attributes());
+    long healthy = weightIn(zone, usable);
+    long total = weightIn(zone, all);
+    return new Decision(zone, ZonePreference.stayInZone(healthy, total,
+        affinity.minHealthyShare()), healthy, total);
+  }
+
+  private static boolean inZone(String zone, EndpointView endpoint) {
+    return zone.equals(endpoint.attributes().get(EndpointAttributes.ZONE));
+  }
+
+  /** Returns the registered weight of the endpoints of {@code endpoints} in {@code zone}. */
+  private static long weightIn(String zone, List<EndpointView> endpoints) {
+    long weight = 0;
+    for (EndpointView endpoint : endpoints) {
+      if (inZone(zone, endpoint)) {
+        weight += EndpointAttributes.weight(endpoint.attributes());
       }
     }
-    long healthy = 0;
-    for (EndpointView endpoint : usable) {
-      if (zone.equals(endpoint.attributes().get(EndpointAttributes.ZONE))) {
-        healthy += EndpointAttributes.weight(endpoint.attributes());
-      }
-    }
-    boolean local = ZonePreference.stayInZone(healthy, total, affinity.minHealthyShare());
-    return new Decision(zone, local, healthy, total);
+    return weight;
   }
 }

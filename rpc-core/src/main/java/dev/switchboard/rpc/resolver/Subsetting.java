@@ -43,14 +43,23 @@ public record Subsetting(int size, long seed) {
     if (candidates.size() <= size) {
       return candidates;
     }
-    List<ServiceInstance> ranked = new ArrayList<>(candidates);
-    ranked.sort(Comparator.comparingLong((ServiceInstance instance) -> score(instance.instanceId()))
-        .reversed().thenComparing(ServiceInstance::instanceId));
-    java.util.Set<ServiceInstance> kept = new java.util.HashSet<>(ranked.subList(0, size));
+    long[] scores = new long[candidates.size()];
+    Integer[] order = new Integer[candidates.size()];
+    for (int i = 0; i < scores.length; i++) {
+      scores[i] = score(candidates.get(i).instanceId());
+      order[i] = i;
+    }
+    // highest score first; equal scores (in theory) by instance id, so every client agrees
+    java.util.Arrays.sort(order, Comparator.comparingLong((Integer i) -> scores[i]).reversed()
+        .thenComparing(i -> candidates.get(i).instanceId()));
+    boolean[] kept = new boolean[scores.length];
+    for (int k = 0; k < size; k++) {
+      kept[order[k]] = true;
+    }
     List<ServiceInstance> subset = new ArrayList<>(size);
-    for (ServiceInstance instance : candidates) {
-      if (kept.contains(instance)) {
-        subset.add(instance);
+    for (int i = 0; i < kept.length; i++) {
+      if (kept[i]) {
+        subset.add(candidates.get(i));
       }
     }
     return subset;

@@ -46,6 +46,9 @@ public class SwitchboardServer implements SmartLifecycle, SmartApplicationListen
   /** The phase of Spring Boot's web server graceful shutdown: both drain together. */
   public static final int PHASE = SmartLifecycle.DEFAULT_PHASE - 1024;
   private static final Logger logger = LoggerFactory.getLogger(SwitchboardServer.class);
+  // How long to wait for Boot's ACCEPTING_TRAFFIC event to finish its round of the listeners.
+  private static final long READINESS_DISPATCH_NANOS = java.util.concurrent.TimeUnit.SECONDS
+      .toNanos(10);
 
   private final SwitchboardProperties properties;
   private final ObjectProvider<Registry> registry;
@@ -158,8 +161,10 @@ public class SwitchboardServer implements SmartLifecycle, SmartApplicationListen
     ApplicationAvailability availability = context.getBeanProvider(ApplicationAvailability.class)
         .getIfAvailable();
     try {
+      long giveUp = System.nanoTime() + READINESS_DISPATCH_NANOS;
       while (running && availability != null
-          && availability.getReadinessState() != ReadinessState.ACCEPTING_TRAFFIC) {
+          && availability.getReadinessState() != ReadinessState.ACCEPTING_TRAFFIC
+          && System.nanoTime() < giveUp) {
         Thread.sleep(10);
       }
       if (!running || current.registered()) {

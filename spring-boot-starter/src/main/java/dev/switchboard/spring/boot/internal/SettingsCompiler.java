@@ -200,8 +200,9 @@ public final class SettingsCompiler {
     if (p.getZone() != null) {
       ZoneAffinity affinity = check(problems, "client.zone", () -> ZoneAffinity.of(p.getZone()));
       if (affinity != null && p.getZoneMinHealthyShare() != null) {
+        ZoneAffinity zone = affinity;
         affinity = check(problems, "client.zoneMinHealthyShare",
-            () -> ZoneAffinity.of(p.getZone()).withMinHealthyShare(p.getZoneMinHealthyShare()));
+            () -> zone.withMinHealthyShare(p.getZoneMinHealthyShare()));
       }
       if (affinity != null) {
         builder.zoneAffinity(affinity);

@@ -14,6 +14,7 @@ import dev.switchboard.admin.internal.Views;
 import dev.switchboard.discovery.zk.ZkRegistryAdmin;
 import dev.switchboard.discovery.zk.ZkRegistryAdmin.InstanceOverride;
 import dev.switchboard.discovery.zk.ZkRegistryAdmin.InstanceView;
+import dev.switchboard.rpc.ServiceWeights;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
@@ -362,7 +363,8 @@ public final class Console implements AutoCloseable {
           Integer weight = Pages.parseWeight(form.get("weight"));
           if (weight == null) {
             throw new AdminException(ExitCodes.USAGE, "Weight '" + form.get("weight")
-                + "' is not allowed: give a whole number from 1 to 10000.");
+                + "' is not allowed: give a whole number from " + ServiceWeights.MIN + " to "
+                + ServiceWeights.MAX + ".");
           }
           InstanceOverride override = session.call(admin ->
               admin.weight(instanceId, weight, actor()));

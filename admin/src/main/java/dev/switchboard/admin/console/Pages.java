@@ -10,7 +10,9 @@ import dev.switchboard.discovery.zk.ZkRegistryAdmin;
 import dev.switchboard.discovery.zk.ZkRegistryAdmin.Finding;
 import dev.switchboard.discovery.zk.ZkRegistryAdmin.InstanceView;
 import dev.switchboard.discovery.zk.ZkRegistryAdmin.ServiceSummary;
+import dev.switchboard.rpc.ServiceWeights;
 import dev.switchboard.rpc.registry.RegistryHealth;
+import dev.switchboard.rpc.registry.RegistryUris;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -344,7 +346,7 @@ final class Pages {
     note.append("Sources: ");
     for (int i = 0; i < observed.targets().size(); i++) {
       TrafficSplit.TargetStatus status = observed.targets().get(i);
-      note.append(i == 0 ? "" : ", ").append(status.target()).append(" (")
+      note.append(i == 0 ? "" : ", ").append(RegistryUris.redact(status.target())).append(" (")
           .append(status.detail()).append(')');
     }
     return note.append('.').toString();
@@ -377,7 +379,8 @@ final class Pages {
       splitNode.put("recentSeconds", observed.recentSeconds());
       ArrayNode targets = splitNode.putArray("targets");
       for (TrafficSplit.TargetStatus status : observed.targets()) {
-        targets.addObject().put("target", status.target().toString()).put("ok", status.ok())
+        targets.addObject().put("target", RegistryUris.redact(status.target()))
+            .put("ok", status.ok())
             .put("detail", status.detail());
       }
     }
@@ -484,7 +487,7 @@ final class Pages {
       Map<String, String> cells = processCells(process);
       html.raw("<tr data-group=\"processes\" data-key=\"").esc(process.key())
           .raw("\" data-state=\"").esc(process.session().equals("connected") ? "healthy"
-              : "down").raw("\"><td class=\"mono\">").esc(process.target().toString())
+              : "down").raw("\"><td class=\"mono\">").esc(RegistryUris.redact(process.target()))
           .raw("</td><td>").esc(process.role() + (process.instance().isEmpty() ? ""
               : " " + process.instance())).raw("</td>");
       html.cell("session", cells.get("session"), "health");
@@ -509,7 +512,7 @@ final class Pages {
     if (!split.targets().isEmpty()) {
       for (TrafficSplit.ProcessHealth process : split.registryHealth()) {
         ObjectNode node = processes.addObject();
-        node.put("target", process.target().toString());
+        node.put("target", RegistryUris.redact(process.target()));
         node.put("role", process.role());
         node.put("instance", process.instance());
         node.put("session", process.session());
@@ -544,7 +547,8 @@ final class Pages {
       weight = parseWeight(weightParam);
       if (weight == null) {
         return new Page(400, "Bad weight", null, errorBody("Weight '" + weightParam
-            + "' is not allowed: give a whole number from 1 to 10000.", service));
+            + "' is not allowed: give a whole number from " + ServiceWeights.MIN + " to "
+            + ServiceWeights.MAX + ".", service));
       }
     }
     Html html = new Html();
@@ -629,7 +633,7 @@ final class Pages {
       return null;
     }
     int weight = Integer.parseInt(text.strip());
-    return weight >= 1 && weight <= 10_000 ? weight : null;
+    return weight >= ServiceWeights.MIN && weight <= ServiceWeights.MAX ? weight : null;
   }
 
   private static void kv(Html html, String key, String value) {

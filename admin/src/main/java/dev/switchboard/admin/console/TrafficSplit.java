@@ -2,6 +2,7 @@ package dev.switchboard.admin.console;
 
 import dev.switchboard.admin.internal.Texts;
 import dev.switchboard.rpc.PrometheusText;
+import dev.switchboard.rpc.registry.RegistryUris;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -71,7 +72,7 @@ final class TrafficSplit {
   record ProcessHealth(URI target, String role, String instance, String session,
       long reRegistrations, long invalidNodesSkipped, Map<String, ServiceHold> services) {
     String key() {
-      return target + " " + role + (instance.isEmpty() ? "" : " " + instance);
+      return RegistryUris.redact(target) + " " + role + (instance.isEmpty() ? "" : " " + instance);
     }
   }
 

@@ -6,6 +6,7 @@ import dev.switchboard.admin.console.Console;
 import dev.switchboard.admin.internal.AdminException;
 import dev.switchboard.admin.internal.RegistrySession;
 import dev.switchboard.admin.internal.Texts;
+import dev.switchboard.rpc.registry.RegistryUris;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -77,7 +78,8 @@ public final class ConsoleCommand extends AdminCommand {
         }
         targets.add(target);
       } catch (URISyntaxException e) {
-        throw new AdminException(ExitCodes.USAGE, "--metrics '" + Texts.terminal(metric)
+        throw new AdminException(ExitCodes.USAGE, "--metrics '"
+            + Texts.terminal(RegistryUris.redact(metric))
             + "' is not an http(s) URL (e.g. http://127.0.0.1:9464/metrics)");
       }
     }

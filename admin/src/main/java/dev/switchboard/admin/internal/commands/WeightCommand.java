@@ -12,6 +12,7 @@ import dev.switchboard.admin.internal.Texts;
 import dev.switchboard.admin.internal.Views;
 import dev.switchboard.discovery.zk.ZkRegistryAdmin.InstanceOverride;
 import dev.switchboard.discovery.zk.ZkRegistryAdmin.InstanceView;
+import dev.switchboard.rpc.ServiceWeights;
 import java.util.List;
 import java.util.Map;
 import picocli.CommandLine.Command;
@@ -25,9 +26,9 @@ import picocli.CommandLine.Parameters;
         "With --dry-run nothing is written: the traffic split the new weight would give is"
             + " printed instead."})
 public final class WeightCommand extends AdminCommand {
-  /** The weights a registry accepts. */
-  public static final int MIN = 1;
-  public static final int MAX = 10_000;
+  /** The weights a registry accepts: {@link ServiceWeights}' range. */
+  public static final int MIN = ServiceWeights.MIN;
+  public static final int MAX = ServiceWeights.MAX;
 
   @Parameters(index = "0", paramLabel = "INSTANCE", description = "An instance id (see"
       + " 'switchboard instances SERVICE').")

@@ -25,8 +25,8 @@ import org.apache.curator.framework.CuratorFramework;
  * while an operator's override drains it.
  *
  * <p><b>Consumers</b> watch a service: the applications that provide it, their instances and
- * their operators' overrides (Curator {@code CuratorCache}s), and receive full, debounced
- * snapshots, override weights and drains applied. Invalid nodes and refused addresses are
+ * their operators' overrides (one persistent recursive watch per parent), and receive full,
+ * debounced snapshots, override weights and drains applied. Invalid nodes and refused addresses are
  * skipped with a warning. Connection trouble keeps the last snapshot;
  * every reconnect re-reads everything; a mass drop (more than half the instances vanishing
  * unannounced) is held for {@link ZkRegistryConfig#dropProtection()}. A consumer whose ZooKeeper

@@ -13,6 +13,7 @@ import dev.switchboard.rpc.registry.ExportedService;
 import dev.switchboard.rpc.registry.ProviderInstance;
 import dev.switchboard.rpc.registry.Registration;
 import dev.switchboard.rpc.registry.Registry;
+import dev.switchboard.rpc.registry.RegistryHealth;
 import dev.switchboard.rpc.registry.RegistryListener;
 import dev.switchboard.rpc.registry.ServiceInstance;
 import io.grpc.Status;
@@ -30,7 +31,10 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicIntegerArray;
+import java.util.stream.IntStream;
+import org.apache.curator.test.TestingCluster;
 import org.apache.curator.test.TestingServer;
+import org.apache.curator.test.TestingZooKeeperServer;
 
 /**
  * Discovery timings against an embedded ZooKeeper (wall-clock measurements, not JMH):
@@ -40,14 +44,17 @@ import org.apache.curator.test.TestingServer;
  *       exists) to the first call a busy consumer sends it;
  *   <li><b>DRAINING → last pick</b>: from {@code close()} publishing DRAINING to the last call
  *       the consumer sends it;
- *   <li><b>scale</b>: 1,000 services × 10 instances (10,000 instance nodes in 10 sessions): how
- *       long a consumer takes to converge on all of them, its heap for the 1,000 watches, and
- *       what it sees across a ZooKeeper restart.
+ *   <li><b>scale</b>, on a 3-node ensemble: 1,000 services × 10 instances (10,000 instance
+ *       nodes registered through 100 sessions, as 100 processes would): how long that takes,
+ *       how long a new consumer takes to converge on all of them, its heap for the 1,000
+ *       watches, and, after the whole ensemble restarts, how long the existing consumer takes
+ *       to read everything again (and the fewest instances it published meanwhile) and a new
+ *       one to converge.
  * </ol>
  *
  * <pre>
  * java -cp jmh/target/benchmarks.jar dev.switchboard.jmh.discovery.DiscoveryTimings \
- *     [--rounds 20] [--services 1000] [--instances 10] [--markdown FILE]
+ *     [--rounds 20] [--services 1000] [--instances 10] [--sessions 100] [--markdown FILE]
  * </pre>
  *
  * <p>Not thread-safe; one run per JVM.
@@ -60,16 +67,17 @@ public final class DiscoveryTimings {
   /** Runs the measurements; see the class comment for the arguments. */
   public static void main(String[] args) throws Exception {
     Map<String, String> flags =
-        Flags.parse(args, List.of("rounds", "services", "instances", "markdown"));
+        Flags.parse(args, List.of("rounds", "services", "instances", "sessions", "markdown"));
     int rounds = Integer.parseInt(flags.getOrDefault("rounds", "20"));
     int services = Integer.parseInt(flags.getOrDefault("services", "1000"));
     int instances = Integer.parseInt(flags.getOrDefault("instances", "10"));
+    int sessions = Integer.parseInt(flags.getOrDefault("sessions", "100"));
     Path markdown = flags.containsKey("markdown") ? Path.of(flags.get("markdown")) : null;
     StringBuilder out = new StringBuilder();
     try (TestingServer zookeeper = new TestingServer(true)) {
       pickTimings(zookeeper, rounds, out);
-      scale(zookeeper, services, instances, out);
     }
+    scale(services, instances, sessions, out);
     System.out.print(out);
     if (markdown != null) {
       Files.writeString(markdown, out.toString());
@@ -149,72 +157,166 @@ public final class DiscoveryTimings {
         .shutdownGrace(Duration.ofSeconds(2)).addService(greeter).build().start();
   }
 
-  private static void scale(TestingServer zookeeper, int services, int instances,
-      StringBuilder out) throws Exception {
-    String uri = "zk://" + zookeeper.getConnectString() + "/scale?snapshotDir=none";
-    ZkRegistryConfig config = ZkRegistryConfig.fromUri(URI.create(uri));
-    List<Registry> providers = new ArrayList<>();
+  private static void scale(int services, int instances, int sessions, StringBuilder out)
+      throws Exception {
+    try (TestingCluster ensemble = new TestingCluster(3)) {
+      ensemble.start();
+      String uri = "zk://" + ensemble.getConnectString() + "/scale?snapshotDir=none";
+      ZkRegistryConfig config = ZkRegistryConfig.fromUri(URI.create(uri));
+      List<Registry> providers = new ArrayList<>();
+      long registering = System.nanoTime();
+      List<Registration> registrations = register(config, services, instances, sessions,
+          providers);
+      for (Registration registration : registrations) {
+        if (!registration.awaitRegistered(Duration.ofMinutes(5))) {
+          throw new IllegalStateException("registration did not finish: " + registration);
+        }
+      }
+      double registerSeconds = (System.nanoTime() - registering) / 1e9;
+
+      long heapBefore = usedHeapAfterGc();
+      Registry consumer = ZkRegistry.open(config);
+      AtomicIntegerArray sizes = new AtomicIntegerArray(services);
+      AtomicIntegerArray lowest = new AtomicIntegerArray(services);
+      long watching = System.nanoTime();
+      watchAll(consumer, services, sizes, lowest);
+      long converged = awaitAll(sizes, instances, Duration.ofMinutes(5));
+      double convergeSeconds = (converged - watching) / 1e9;
+      long heapAfter = usedHeapAfterGc();
+      for (int s = 0; s < services; s++) {
+        lowest.set(s, instances);
+      }
+
+      long restarting = System.nanoTime();
+      restartAll(ensemble);
+      long restarted = System.nanoTime();
+      long[] reread = awaitReread(consumer, sizes, instances, Duration.ofMinutes(5));
+      Registry late = ZkRegistry.open(config);
+      long lateWatching = System.nanoTime();
+      AtomicIntegerArray lateSizes = new AtomicIntegerArray(services);
+      watchAll(late, services, lateSizes, new AtomicIntegerArray(services));
+      long lateConverged = awaitAll(lateSizes, instances, Duration.ofMinutes(5));
+      int fewest = Integer.MAX_VALUE;
+      for (int s = 0; s < services; s++) {
+        fewest = Math.min(fewest, lowest.get(s));
+      }
+      late.close();
+      consumer.close();
+      for (Registry registry : providers) {
+        registry.close();
+      }
+      out.append("### ").append(services).append(" services × ").append(instances)
+          .append(" instances, 3-node ensemble\n\n")
+          .append("| measure | value |\n| --- | --- |\n")
+          .append(String.format(Locale.ROOT, "| register %,d instance nodes (%d sessions) |"
+              + " %.2f s |%n", services * instances, sessions, registerSeconds))
+          .append(String.format(Locale.ROOT, "| a new consumer: %d watches converge | %.2f s"
+              + " |%n", services, convergeSeconds))
+          .append(String.format(Locale.ROOT, "| consumer heap for them | %.1f MB |%n",
+              (heapAfter - heapBefore) / 1e6))
+          .append(String.format(Locale.ROOT, "| whole ensemble stopped and started (took %.1f s):"
+              + " until the existing consumer is connected again | %.2f s |%n",
+              (restarted - restarting) / 1e9, (reread[0] - restarted) / 1e9))
+          .append(String.format(Locale.ROOT, "| then until it has read all %d services again |"
+              + " %.2f s |%n", services, (reread[1] - reread[0]) / 1e9))
+          .append(String.format(Locale.ROOT, "| then a new consumer: %d watches converge |"
+              + " %.2f s |%n", services, (lateConverged - lateWatching) / 1e9))
+          .append(String.format(Locale.ROOT, "| ensemble restarted: fewest instances the"
+              + " existing consumer published for any service | %d of %d |%n", fewest,
+              instances))
+          .append('\n');
+    }
+  }
+
+  /** Stops every server of {@code ensemble}, then starts them all again: a whole outage. */
+  private static void restartAll(TestingCluster ensemble) throws Exception {
+    for (TestingZooKeeperServer server : ensemble.getServers()) {
+      server.stop();
+    }
+    for (TestingZooKeeperServer server : ensemble.getServers()) {
+      server.restart();
+    }
+  }
+
+  /**
+   * Registers {@code services × instances} instance nodes through {@code sessions} registries
+   * (as many processes would), instance {@code i} of service {@code s} in application
+   * {@code app-s}; returns the registrations, adding the registries to {@code providers}.
+   */
+  private static List<Registration> register(ZkRegistryConfig config, int services,
+      int instances, int sessions, List<Registry> providers) {
+    for (int i = 0; i < sessions; i++) {
+      providers.add(ZkRegistry.open(config));
+    }
     List<Registration> registrations = new ArrayList<>();
-    long registering = System.nanoTime();
+    int next = 0;
     for (int i = 0; i < instances; i++) {
-      Registry registry = ZkRegistry.open(config);
-      providers.add(registry);
       for (int s = 0; s < services; s++) {
         int port = 1024 + s;
-        String host = "10.0." + i + "." + (1 + s % 250);
-        registrations.add(registry.register(new ProviderInstance(ProviderInstance.newInstanceId(host, port),
-            "app-" + s, host, port, InstanceState.SERVING, Instant.now(),
+        String host = "10." + (i / 250) + "." + (i % 250) + "." + (1 + s % 250);
+        Registry registry = providers.get(next++ % sessions);
+        registrations.add(registry.register(new ProviderInstance(
+            ProviderInstance.newInstanceId(host, port), "app-" + s, host, port,
+            InstanceState.SERVING, Instant.now(),
             List.of(ExportedService.of("bench.Service" + s)))));
       }
     }
-    for (Registration registration : registrations) {
-      if (!registration.awaitRegistered(Duration.ofMinutes(5))) {
-        throw new IllegalStateException("registration did not finish: " + registration);
-      }
-    }
-    double registerSeconds = (System.nanoTime() - registering) / 1e9;
-    long heapBefore = usedHeapAfterGc();
-    Registry consumer = ZkRegistry.open(config);
-    AtomicIntegerArray sizes = new AtomicIntegerArray(services);
-    AtomicIntegerArray lowest = new AtomicIntegerArray(services);
-    long watching = System.nanoTime();
-    watchAll(consumer, services, sizes, lowest);
-    long converged = awaitAll(sizes, instances, Duration.ofMinutes(5));
-    double convergeSeconds = (converged - watching) / 1e9;
-    long heapAfter = usedHeapAfterGc();
-    for (int s = 0; s < services; s++) {
-      lowest.set(s, instances);
-    }
+    return registrations;
+  }
 
-    zookeeper.restart();
-    long restarted = System.nanoTime();
-    Registry late = ZkRegistry.open(config);
-    AtomicIntegerArray lateSizes = new AtomicIntegerArray(services);
-    watchAll(late, services, lateSizes, new AtomicIntegerArray(services));
-    long lateConverged = awaitAll(lateSizes, instances, Duration.ofMinutes(5));
-    int fewest = Integer.MAX_VALUE;
-    for (int s = 0; s < services; s++) {
-      fewest = Math.min(fewest, lowest.get(s));
+  private static boolean noticed(RegistryHealth health) {
+    return !health.session().equals(RegistryHealth.CONNECTED) || health.services().values()
+        .stream().anyMatch(RegistryHealth.ServiceHealth::holdingLastKnownGood);
+  }
+
+  /**
+   * Waits until {@code consumer} has noticed a restart, then until its session is connected
+   * again, then until it has read every watched node again (no service holds its last known
+   * good view) and every service has {@code expected} instances; returns when it was connected
+   * again and when it had read everything.
+   */
+  private static long[] awaitReread(Registry consumer, AtomicIntegerArray sizes, int expected,
+      Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (!noticed(consumer.health())) { // the restart may be over before the client sees it
+      check(deadline, consumer, sizes, expected, "noticed the restart");
+      TimeUnit.MILLISECONDS.sleep(1);
     }
-    late.close();
-    consumer.close();
-    for (Registry registry : providers) {
-      registry.close();
+    while (!consumer.health().session().equals(RegistryHealth.CONNECTED)) {
+      check(deadline, consumer, sizes, expected, "connected again");
+      TimeUnit.MILLISECONDS.sleep(1);
     }
-    out.append("### ").append(services).append(" services × ").append(instances)
-        .append(" instances\n\n")
-        .append("| measure | value |\n| --- | --- |\n")
-        .append(String.format(Locale.ROOT, "| register %,d instance nodes (%d sessions) | %.1f s"
-            + " |%n", services * instances, instances, registerSeconds))
-        .append(String.format(Locale.ROOT, "| consumer: %d watches converge | %.2f s |%n",
-            services, convergeSeconds))
-        .append(String.format(Locale.ROOT, "| consumer heap for them | %.1f MB |%n",
-            (heapAfter - heapBefore) / 1e6))
-        .append(String.format(Locale.ROOT, "| ZooKeeper restarted: a new consumer's %d watches"
-            + " converge | %.2f s |%n", services, (lateConverged - restarted) / 1e9))
-        .append(String.format(Locale.ROOT, "| ZooKeeper restarted: fewest instances the existing"
-            + " consumer published for any service | %d of %d |%n", fewest, instances))
-        .append('\n');
+    long connected = System.nanoTime();
+    while (!reread(consumer.health(), sizes, expected)) {
+      check(deadline, consumer, sizes, expected, "read everything again");
+      TimeUnit.MILLISECONDS.sleep(1);
+    }
+    return new long[] {connected, System.nanoTime()};
+  }
+
+  private static boolean reread(RegistryHealth health, AtomicIntegerArray sizes, int expected) {
+    boolean done = health.session().equals(RegistryHealth.CONNECTED)
+        && health.services().values().stream()
+            .noneMatch(RegistryHealth.ServiceHealth::holdingLastKnownGood);
+    for (int s = 0; s < sizes.length() && done; s++) {
+      done = sizes.get(s) == expected;
+    }
+    return done;
+  }
+
+  private static void check(long deadline, Registry consumer, AtomicIntegerArray sizes,
+      int expected, String what) {
+    if (System.nanoTime() < deadline) {
+      return;
+    }
+    RegistryHealth health = consumer.health();
+    long holding = health.services().values().stream()
+        .filter(RegistryHealth.ServiceHealth::holdingLastKnownGood).count();
+    long missing = IntStream.range(0, sizes.length()).filter(s -> sizes.get(s) != expected)
+        .count();
+    throw new IllegalStateException("the consumer has not " + what + " in time: session "
+        + health.session() + ", " + holding + " services on their last known good view, "
+        + missing + " without all " + expected + " instances");
   }
 
   /** Watches every service, recording each one's latest size and the lowest size since. */

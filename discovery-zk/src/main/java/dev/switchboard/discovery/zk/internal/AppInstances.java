@@ -7,6 +7,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -14,8 +15,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.function.Consumer;
 import org.apache.curator.framework.CuratorFramework;
-import org.apache.curator.framework.recipes.cache.ChildData;
-import org.apache.curator.utils.ZKPaths;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,26 +34,31 @@ import org.slf4j.LoggerFactory;
  * node version) and counted like an invalid instance node; while it stays invalid, the last
  * valid override read from it still applies, so a bad write changes nothing.
  *
- * <p>Events are delivered on the registry executor; {@link #instances()} is called there too.
+ * <p>A change is passed on only to the watches subscribed to this application, and the instances
+ * are parsed once per change however many of those watches read them.
+ *
+ * <p>Events are delivered on the registry executor; {@link #instances()}, {@link #subscribe} and
+ * {@link #unsubscribe} are called there too.
  */
 final class AppInstances implements AutoCloseable {
   private static final Logger logger = LoggerFactory.getLogger(AppInstances.class);
 
   private final String app;
   private final String parent;
-  private final ResyncingCache cache;
+  private final ChildrenCache cache;
   private final String overridesParent;
-  private final ResyncingCache overrideCache;
+  private final ChildrenCache overrideCache;
   private final AddressPolicy addresses;
   private final Clock clock;
   private final SkippedNodes.Reader skipped;
   private final SkippedNodes.Reader skippedOverrides;
   private final Map<String, InstanceOverride> lastGoodOverrides = new HashMap<>(); // executor
   private final Set<String> warned = ConcurrentHashMap.newKeySet();
-  int references; // guarded by the registry executor
+  private final Set<Runnable> subscribers = new LinkedHashSet<>(); // executor
+  private List<CachedInstance> parsed; // executor; null until read after the latest change
 
   AppInstances(CuratorFramework client, String app, Executor executor, AddressPolicy addresses,
-      Clock clock, SkippedNodes skipped, Runnable onChange) {
+      Clock clock, SkippedNodes skipped) {
     this.app = app;
     this.skipped = skipped.reader();
     this.skippedOverrides = skipped.reader();
@@ -62,8 +66,38 @@ final class AppInstances implements AutoCloseable {
     this.overridesParent = RegistryLayout.overrides(app);
     this.addresses = addresses;
     this.clock = clock;
-    this.cache = new ResyncingCache(client, parent, executor, onChange);
-    this.overrideCache = new ResyncingCache(client, overridesParent, executor, onChange);
+    this.cache = new ChildrenCache(client, parent, true, executor, this::changed,
+        this::notifySubscribers);
+    this.overrideCache = new ChildrenCache(client, overridesParent, true, executor,
+        this::changed, this::notifySubscribers);
+  }
+
+  private void changed() {
+    parsed = null;
+    notifySubscribers();
+  }
+
+  private void notifySubscribers() {
+    for (Runnable subscriber : List.copyOf(subscribers)) {
+      subscriber.run();
+    }
+  }
+
+  /**
+   * Has {@code onChange} run after every change of this application's nodes, and when a re-read
+   * after a reconnect completes.
+   */
+  void subscribe(Runnable onChange) {
+    subscribers.add(onChange);
+  }
+
+  /**
+   * Stops {@code onChange} being run; returns whether no subscriber is left (then the caller
+   * closes this cache).
+   */
+  boolean unsubscribe(Runnable onChange) {
+    subscribers.remove(onChange);
+    return subscribers.isEmpty();
   }
 
   void start() {
@@ -71,43 +105,52 @@ final class AppInstances implements AutoCloseable {
     overrideCache.start();
   }
 
-  /** Re-reads every instance and override node (after a reconnect). */
+  /** Notes a reconnect: every instance and override node is read again ({@link #resyncing}). */
   void resync() {
     cache.resync();
     overrideCache.resync();
+  }
+
+  /** Reads again what could not be read before the first connection. */
+  void retryIfUnread() {
+    cache.retryIfUnread();
+    overrideCache.retryIfUnread();
   }
 
   boolean initialized() {
     return cache.initialized() && overrideCache.initialized();
   }
 
-  /** Returns whether a re-read started by {@link #resync()} has not completed yet. */
+  /** Returns whether the re-read after the reconnect noted by {@link #resync()} is not over. */
   boolean resyncing() {
     return cache.resyncing() || overrideCache.resyncing();
   }
 
   /**
    * Returns the valid instances now cached, overrides applied, each with the zxid that created
-   * its node.
+   * its node; parsed on the first call after a change, then shared.
    */
   List<CachedInstance> instances() {
+    if (parsed == null) {
+      parsed = List.copyOf(parse());
+    }
+    return parsed;
+  }
+
+  private List<CachedInstance> parse() {
     Map<String, InstanceOverride> overrides = overrides();
     List<CachedInstance> result = new ArrayList<>();
     Map<String, Long> invalid = new HashMap<>();
-    cache.stream().forEach(child -> {
-      String path = child.getPath();
-      if (path.equals(parent) || !ZKPaths.getPathAndNode(path).getPath().equals(parent)) {
-        return;
-      }
+    for (ChildrenCache.Child child : cache.children()) {
       CachedInstance parsed = parse(child);
       if (parsed != null) {
         InstanceOverride override = overrides.get(parsed.instance().instanceId());
         result.add(override == null ? parsed
             : new CachedInstance(withOverride(parsed.instance(), override), parsed.czxid()));
       } else {
-        invalid.put(path, mzxid(child));
+        invalid.put(child.path(), child.mzxid());
       }
-    });
+    }
     skipped.report(invalid);
     return result;
   }
@@ -116,27 +159,22 @@ final class AppInstances implements AutoCloseable {
   private Map<String, InstanceOverride> overrides() {
     Map<String, InstanceOverride> result = new HashMap<>();
     Map<String, Long> invalid = new HashMap<>();
-    overrideCache.stream().forEach(child -> {
-      String path = child.getPath();
-      if (path.equals(overridesParent)
-          || !ZKPaths.getPathAndNode(path).getPath().equals(overridesParent)) {
-        return;
-      }
-      String instanceId = ZKPaths.getNodeFromPath(path);
+    for (ChildrenCache.Child child : overrideCache.children()) {
+      String instanceId = child.name();
       try {
-        InstanceOverride override = OverrideCodec.decode(instanceId, child.getData());
+        InstanceOverride override = OverrideCodec.decode(instanceId, child.data());
         result.put(instanceId, override);
       } catch (InvalidPayloadException | RuntimeException e) {
-        invalid.put(path, mzxid(child));
+        invalid.put(child.path(), child.mzxid());
         InstanceOverride lastGood = lastGoodOverrides.get(instanceId);
         if (lastGood != null) {
           result.put(instanceId, lastGood);
         }
-        warnOnce(child, "Skipping invalid override node " + path + ": "
+        warnOnce(child, "Skipping invalid override node " + child.path() + ": "
             + (e instanceof InvalidPayloadException ? e.getMessage() : e.toString())
             + (lastGood == null ? "" : " (its last valid override still applies)"));
       }
-    });
+    }
     skippedOverrides.report(invalid);
     lastGoodOverrides.keySet().retainAll(result.keySet());
     lastGoodOverrides.putAll(result);
@@ -158,14 +196,14 @@ final class AppInstances implements AutoCloseable {
     return result;
   }
 
-  private CachedInstance parse(ChildData child) {
+  private CachedInstance parse(ChildrenCache.Child child) {
     try {
-      ProviderInstance instance = validate(app, ZKPaths.getNodeFromPath(child.getPath()),
-          child.getData(), clock.instant(), addresses,
-          warning -> warnOnce(child, "Registry node " + child.getPath() + ": " + warning));
-      return new CachedInstance(instance, child.getStat().getCzxid());
+      ProviderInstance instance = validate(app, child.name(), child.data(), clock.instant(),
+          addresses, warning -> warnOnce(child, "Registry node " + child.path() + ": "
+              + warning));
+      return new CachedInstance(instance, child.czxid());
     } catch (InvalidPayloadException e) {
-      warnOnce(child, "Skipping invalid registry node " + child.getPath() + ": "
+      warnOnce(child, "Skipping invalid registry node " + child.path() + ": "
           + e.getMessage());
       return null;
     }
@@ -202,13 +240,9 @@ final class AppInstances implements AutoCloseable {
     }
   }
 
-  private static long mzxid(ChildData child) {
-    return child.getStat() == null ? 0 : child.getStat().getMzxid();
-  }
-
-  private void warnOnce(ChildData child, String warning) {
+  private void warnOnce(ChildrenCache.Child child, String warning) {
     if (warned.size() < 10_000
-        && warned.add(child.getPath() + "@" + mzxid(child) + ":" + warning)) {
+        && warned.add(child.path() + "@" + child.mzxid() + ":" + warning)) {
       logger.warn("{}", warning);
     }
   }

@@ -41,8 +41,8 @@ import org.slf4j.LoggerFactory;
  *       kept;
  *   <li>a mass drop (fewer than half the instances, or none) is held for the protection window,
  *       with a loud warning ({@link DropProtection});
- *   <li>connection trouble keeps the last snapshot; after a reconnect every cache is re-read
- *       from scratch ({@link ResyncingCache});
+ *   <li>connection trouble keeps the last snapshot; after a reconnect every node is read again
+ *       and only real differences passed on ({@link ChildrenCache});
  *   <li>each live snapshot is saved to disk; a consumer that starts while ZooKeeper is
  *       unreachable uses the saved one (warned as stale) after the connection timeout, or gets
  *       {@code onError(UNAVAILABLE)} naming the registry if there is none.
@@ -61,9 +61,10 @@ final class ServiceWatch implements Watch {
   private final RegistryListener listener;
   private final ScheduledExecutorService executor;
   private final WatchSettings settings;
-  private final ResyncingCache providers;
+  private final ChildrenCache providers;
   private final String providersPath;
   private final Map<String, AppInstances> apps = new HashMap<>();
+  private final Runnable appChanged = this::changed; // one identity to subscribe and unsubscribe
   private final DropProtection protection;
   private final LongSupplier nanoTicker;
   private final Clock clock;
@@ -100,14 +101,15 @@ final class ServiceWatch implements Watch {
     this.nanoTicker = timing.nanoTicker();
     this.clock = timing.clock();
     this.providersPath = RegistryLayout.providers(service);
-    this.providers = new ResyncingCache(client, providersPath, executor, this::changed);
+    this.providers = new ChildrenCache(client, providersPath, false, executor, this::changed,
+        this::changed);
     executor.execute(providers::start);
     executor.schedule(this::useSnapshotIfUnreachable, settings.connectionTimeoutMs(),
         TimeUnit.MILLISECONDS);
   }
 
   /** Notes that something changed; publishes after the debounce period. Executor only. */
-  void changed() {
+  private void changed() {
     if (closed) {
       return;
     }
@@ -122,13 +124,17 @@ final class ServiceWatch implements Watch {
   }
 
   /**
-   * Re-reads every cache of this watch from scratch, after the reconnect numbered
-   * {@code generation}; until that read completes the view counts as last known good. Executor
-   * only.
+   * Notes the reconnect numbered {@code generation}: until every cache of this watch has read
+   * its nodes again the view counts as last known good. Executor only.
    */
   void resync(long generation) {
     readAfter(generation);
     providers.resync();
+  }
+
+  /** Reads again what could not be read before the first connection. Executor only. */
+  void retryIfUnread() {
+    providers.retryIfUnread();
   }
 
   /**
@@ -149,29 +155,25 @@ final class ServiceWatch implements Watch {
     }
     Set<String> wanted = new HashSet<>();
     Map<String, Long> invalid = new HashMap<>();
-    providers.stream().forEach(child -> {
-      if (ZKPaths.getPathAndNode(child.getPath()).getPath().equals(providersPath)
-          && !child.getPath().equals(providersPath)) {
-        String app = ZKPaths.getNodeFromPath(child.getPath());
-        if (Names.isValidApplicationName(app)) {
-          wanted.add(app);
-        } else {
-          invalid.put(child.getPath(), child.getStat() == null ? 0 : child.getStat().getMzxid());
-        }
+    for (ChildrenCache.Child child : providers.children()) {
+      if (Names.isValidApplicationName(child.name())) {
+        wanted.add(child.name());
+      } else {
+        invalid.put(child.path(), child.mzxid());
       }
-    });
+    }
     for (String path : badApplications.report(invalid)) {
       logger.warn("Skipping registry node {}: '{}' is not a valid application name", path,
           ZKPaths.getNodeFromPath(path));
     }
     for (String app : List.copyOf(apps.keySet())) {
       if (!wanted.contains(app)) {
-        registry.releaseApp(apps.remove(app), app);
+        registry.releaseApp(apps.remove(app), app, appChanged);
       }
     }
     for (String app : wanted) {
       if (!apps.containsKey(app)) {
-        apps.put(app, registry.acquireApp(app));
+        apps.put(app, registry.acquireApp(app, appChanged));
       }
     }
     for (AppInstances instances : apps.values()) {
@@ -319,7 +321,7 @@ final class ServiceWatch implements Watch {
       providers.close();
       badApplications.close();
       for (Map.Entry<String, AppInstances> entry : apps.entrySet()) {
-        registry.releaseApp(entry.getValue(), entry.getKey());
+        registry.releaseApp(entry.getValue(), entry.getKey(), appChanged);
       }
       apps.clear();
       registry.watchClosed(this);

@@ -127,6 +127,14 @@ public final class ZkRegistryImpl implements Registry {
         registration.scheduleEnsure();
       }
     }
+    if (state == ConnectionState.CONNECTED) {
+      for (AppInstances instances : apps.values()) {
+        instances.retryIfUnread();
+      }
+      for (ServiceWatch watch : watches) {
+        watch.retryIfUnread();
+      }
+    }
     if (state == ConnectionState.RECONNECTED) {
       resyncAll(generation); // whatever changed while we were away, including a node recreated
     }
@@ -334,21 +342,24 @@ public final class ZkRegistryImpl implements Registry {
     return reconnects.get();
   }
 
-  /** Returns the shared cache of {@code app}'s instances, starting it if new. Executor only. */
-  AppInstances acquireApp(String app) {
+  /**
+   * Returns the shared cache of {@code app}'s instances, starting it if new, and has
+   * {@code onChange} run after each of its changes. Executor only.
+   */
+  AppInstances acquireApp(String app, Runnable onChange) {
     AppInstances instances = apps.computeIfAbsent(app, name -> {
       AppInstances created = new AppInstances(client, name, executor,
-          watchSettings.addresses(), timing.clock(), skippedNodes, this::refreshAll);
+          watchSettings.addresses(), timing.clock(), skippedNodes);
       created.start();
       return created;
     });
-    instances.references++;
+    instances.subscribe(onChange);
     return instances;
   }
 
-  /** Releases a reference taken by {@link #acquireApp}. Executor only. */
-  void releaseApp(AppInstances instances, String app) {
-    if (--instances.references == 0) {
+  /** Releases a subscription taken by {@link #acquireApp}. Executor only. */
+  void releaseApp(AppInstances instances, String app, Runnable onChange) {
+    if (instances.unsubscribe(onChange)) {
       apps.remove(app);
       instances.close();
     }
@@ -365,17 +376,11 @@ public final class ZkRegistryImpl implements Registry {
     return description;
   }
 
-  private void refreshAll() {
-    for (ServiceWatch watch : watches) {
-      watch.changed();
-    }
-  }
-
   private void resyncAll(long generation) {
     if (closed.get()) {
       return;
     }
-    logger.info("Reconnected to ZooKeeper registry {}; re-reading every watched node",
+    logger.info("Reconnected to ZooKeeper registry {}; reading every watched node again",
         description);
     for (AppInstances instances : apps.values()) {
       instances.resync();

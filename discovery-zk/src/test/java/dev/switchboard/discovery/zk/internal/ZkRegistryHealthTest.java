@@ -148,14 +148,26 @@ class ZkRegistryHealthTest {
     assertThat(consumers.health().services().get(SERVICE)).isEqualTo(live(2));
   }
 
-  @Test
-  void sessionFollowsAnOutageAndViewsAreLastKnownGoodWhileZooKeeperIsDown() throws Exception {
+  /** Returns a registry that has registered one instance of {@link #SERVICE}. */
+  private ZkRegistryImpl providerOfOne() throws Exception {
     ZkRegistryImpl provider = open(config());
     provider.register(instance(7001, SERVICE)).awaitRegistered(Duration.ofSeconds(10));
+    return provider;
+  }
+
+  /** Returns a registry whose watch of {@link #SERVICE} sees its one instance live. */
+  private ZkRegistryImpl consumerSeeingOne() throws Exception {
     ZkRegistryImpl consumer = open(config());
     watch(consumer, SERVICE, 1);
     await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
         assertThat(consumer.health().services().get(SERVICE)).isEqualTo(live(1)));
+    return consumer;
+  }
+
+  @Test
+  void sessionFollowsAnOutageAndViewsAreLastKnownGoodWhileZooKeeperIsDown() throws Exception {
+    ZkRegistryImpl provider = providerOfOne();
+    ZkRegistryImpl consumer = consumerSeeingOne();
 
     zookeeper.stop();
 
@@ -181,6 +193,26 @@ class ZkRegistryHealthTest {
       assertThat(provider.health().session()).isEqualTo(RegistryHealth.CONNECTED);
       assertThat(provider.health().reRegistrations()).isEqualTo(1);
     });
+  }
+
+  @Test
+  void afterAShortOutageThatChangedNothingTheViewIsLiveAgainOnceEverythingIsReadAgain()
+      throws Exception {
+    ZkRegistryImpl provider = providerOfOne();
+    ZkRegistryImpl consumer = consumerSeeingOne();
+
+    zookeeper.stop();
+    await().atMost(Duration.ofSeconds(10)).until(consumer::health,
+        health -> health.services().get(SERVICE).holdingLastKnownGood());
+    zookeeper.restart(); // within the session timeout: every session and node survives
+
+    // the re-read finds nothing new, and still ends the last-known-good state
+    await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+      RegistryHealth health = consumer.health();
+      assertThat(health.session()).isEqualTo(RegistryHealth.CONNECTED);
+      assertThat(health.services().get(SERVICE)).isEqualTo(live(1));
+    });
+    assertThat(provider.health().reRegistrations()).as("nothing changed").isZero();
   }
 
   @Test

@@ -221,16 +221,29 @@ class ZkHardeningTest {
     assertThat(consumer.snapshots).hasSize(seen.size() + 1); // only the marker arrived
   }
 
-  /** S7: a provider's connection flaps (five cuts, each healed once noticed): nothing moves. */
-  @Test
-  void flappingProviderConnectionWritesNothingAndConsumersSeeNothing() throws Exception {
+  /** A provider registered through a proxy that can cut its ZooKeeper connection. */
+  private record ProxiedProvider(TcpProxy proxy, List<ConnectionState> states,
+      ProviderInstance instance, Stat registered) {}
+
+  private ProxiedProvider providerBehindProxy() throws Exception {
     TcpProxy proxy = track(new TcpProxy(zookeeper.getPort()));
     CuratorFramework providerClient = curator(proxy.connectString(), 4_000);
     List<ConnectionState> states = recordStates(providerClient);
     Registry provider = track(ZkRegistry.using(providerClient, Duration.ofSeconds(1)));
     ProviderInstance instance = instance("127.0.0.1", 7001);
     provider.register(instance).awaitRegistered(Duration.ofSeconds(10));
-    Stat registered = admin.checkExists().forPath(instancePath(instance));
+    return new ProxiedProvider(proxy, states, instance,
+        admin.checkExists().forPath(instancePath(instance)));
+  }
+
+  /** S7: a provider's connection flaps (five cuts, each healed once noticed): nothing moves. */
+  @Test
+  void flappingProviderConnectionWritesNothingAndConsumersSeeNothing() throws Exception {
+    ProxiedProvider provider = providerBehindProxy();
+    TcpProxy proxy = provider.proxy();
+    List<ConnectionState> states = provider.states();
+    ProviderInstance instance = provider.instance();
+    Stat registered = provider.registered();
     SnapshotRecorder consumer = watch(open(uri("snapshotDir=none")), 1);
     int snapshots = consumer.snapshots.size();
 
@@ -249,6 +262,31 @@ class ZkHardeningTest {
     assertThat(after.getCzxid()).isEqualTo(registered.getCzxid());
     assertThat(after.getMzxid()).isEqualTo(registered.getMzxid());
     assertThat(consumer.snapshots).hasSize(snapshots);
+  }
+
+  /**
+   * A reconnect that keeps the session reads nothing, so a node deleted while the provider was
+   * cut off must come back through its watch, which the client sets again on reconnecting.
+   */
+  @Test
+  void aNodeDeletedWhileItsProviderWasCutOffIsRecreatedAfterTheReconnect() throws Exception {
+    ProxiedProvider provider = providerBehindProxy();
+    TcpProxy proxy = provider.proxy();
+    List<ConnectionState> states = provider.states();
+    ProviderInstance instance = provider.instance();
+    Stat registered = provider.registered();
+
+    proxy.cut();
+    await().atMost(Duration.ofSeconds(10)).until(() -> states.contains(ConnectionState.SUSPENDED));
+    admin.delete().forPath(instancePath(instance)); // the session lives on: only a delete
+    proxy.heal();
+    await().atMost(Duration.ofSeconds(10)).until(() ->
+        states.contains(ConnectionState.RECONNECTED));
+
+    Stat recreated = await().atMost(Duration.ofSeconds(10)).until(
+        () -> admin.checkExists().forPath(instancePath(instance)), stat -> stat != null);
+    assertThat(recreated.getCzxid()).isGreaterThan(registered.getCzxid());
+    assertThat(states).doesNotContain(ConnectionState.LOST);
   }
 
   /** S10: poisoned and hostile entries are skipped; everything else is unaffected. */

@@ -35,8 +35,9 @@ import org.slf4j.LoggerFactory;
  * <p>{@link #ensure()} is idempotent and owner-checked: a node owned by our current session is
  * left alone (or its data updated), so a reconnect that keeps the session causes no
  * delete/create flap; a node left by an earlier session of ours is replaced atomically
- * (multi: delete + create). It runs on start, on every (re)connect, when our node is deleted,
- * and periodically as a self-check. Every run is a task of the registry's guarded executor, and
+ * (multi: delete + create). It runs on start, on the first connection, after a reconnection
+ * unless the session that last checked the node survived it (and no write is waiting for a
+ * retry), when our node is deleted, and periodically as a self-check. Every run is a task of the registry's guarded executor, and
  * an unexpected failure is logged and retried like a ZooKeeper error, so no failure ends the
  * registration's upkeep.
  *
@@ -77,6 +78,7 @@ final class ZkRegistration implements Registration {
   private ScheduledFuture<?> retry;
   private boolean registeredOnce;
   private boolean nodeExisted; // our node has been seen or written in ZooKeeper at least once
+  private long verifiedSession; // the session that last wrote or checked our node, 0 if none
   private boolean drainedByOperator; // the override says drain
   private String overrideProblem; // the last warning about the override node, not repeated
   private final CountDownLatch registered = new CountDownLatch(1);
@@ -118,6 +120,32 @@ final class ZkRegistration implements Registration {
     }
   }
 
+  /**
+   * Schedules {@link #ensure()} after a reconnection, unless the session that last checked our
+   * node survived: its ephemeral node lives as long as it does, and a deletion meanwhile fires the
+   * node's watch when the client sets its watches again. So a ZooKeeper restart within the
+   * session timeout costs a thousand providers no requests at all.
+   */
+  void reconnected() {
+    if (closed) {
+      return;
+    }
+    executor.execute(() -> {
+      boolean retrying = retry != null && !retry.isDone();
+      if (retrying || verifiedSession == 0 || verifiedSession != currentSession()) {
+        ensure();
+      }
+    });
+  }
+
+  private long currentSession() {
+    try {
+      return client.getZookeeperClient().getZooKeeper().getSessionId();
+    } catch (Exception e) {
+      return 0; // unknown: ensure, which retries
+    }
+  }
+
   private void ensure() {
     if (closed) {
       return;
@@ -137,10 +165,23 @@ final class ZkRegistration implements Registration {
         }
       }
       long session = client.getZookeeperClient().getZooKeeper().getSessionId();
-      Stat stat = client.checkExists().forPath(path);
+      // A first registration creates at once (one request, not two); a node already there is
+      // ours from a create whose answer was lost, or an earlier session's.
+      Stat stat = nodeExisted ? client.checkExists().forPath(path) : null;
+      boolean created = false;
       if (stat == null) {
-        client.create().creatingParentsIfNeeded().withMode(CreateMode.EPHEMERAL)
-            .forPath(path, data);
+        try {
+          client.create().creatingParentsIfNeeded().withMode(CreateMode.EPHEMERAL)
+              .forPath(path, data);
+          created = true;
+        } catch (KeeperException.NodeExistsException exists) {
+          stat = client.checkExists().forPath(path);
+          if (stat == null) {
+            throw exists; // gone again meanwhile: retry
+          }
+        }
+      }
+      if (created) {
         if (nodeExisted) {
           onReRegistered.run();
           logger.info("Re-registered {} at {} (its node was gone)", current.instanceId(), path);
@@ -173,6 +214,7 @@ final class ZkRegistration implements Registration {
         return;
       }
       registeredOnce = true;
+      verifiedSession = session;
       registered.countDown();
       backoffMs = MIN_BACKOFF_MS;
     } catch (Exception e) {
@@ -211,19 +253,15 @@ final class ZkRegistration implements Registration {
       Stat stat = new Stat();
       byte[] data;
       try {
-        data = client.getData().storingStatIn(stat).usingWatcher(overrideWatcher)
-            .forPath(overridePath);
-      } catch (KeeperException.NoNodeException absent) {
-        try {
-          if (client.checkExists().usingWatcher(overrideWatcher).forPath(overridePath) != null) {
-            continue; // created meanwhile: read it
-          }
-        } catch (Exception e) {
-          overrideUnreadable(e);
+        // exists first: overrides are rare, so this is usually the only request
+        if (client.checkExists().usingWatcher(overrideWatcher).forPath(overridePath) == null) {
+          applyOverride(null);
           return;
         }
-        applyOverride(null);
-        return;
+        data = client.getData().storingStatIn(stat).usingWatcher(overrideWatcher)
+            .forPath(overridePath);
+      } catch (KeeperException.NoNodeException deletedMeanwhile) {
+        continue;
       } catch (Exception e) {
         overrideUnreadable(e);
         return;

@@ -122,9 +122,14 @@ public final class ZkRegistryImpl implements Registry {
     if (closed.get()) {
       return;
     }
-    if (state == ConnectionState.CONNECTED || state == ConnectionState.RECONNECTED) {
+    if (state == ConnectionState.CONNECTED) {
       for (ZkRegistration registration : registrations) {
         registration.scheduleEnsure();
+      }
+    }
+    if (state == ConnectionState.RECONNECTED) {
+      for (ZkRegistration registration : registrations) {
+        registration.reconnected();
       }
     }
     if (state == ConnectionState.CONNECTED) {

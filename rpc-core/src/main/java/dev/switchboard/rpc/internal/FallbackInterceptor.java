@@ -17,7 +17,7 @@ import io.grpc.Status;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.util.Arrays;
+import java.nio.ByteBuffer;
 import java.util.List;
 
 /**
@@ -35,6 +35,7 @@ public final class FallbackInterceptor implements ClientInterceptor {
   private final Cache<CacheKey, Object> cache;
   private final FallbackStats stats;
   private final List<Metadata.Key<String>> identityHeaders;
+  private final List<String> noIdentity; // the identity of a call without identity headers
 
   /**
    * What every fallback of one client shares: the cache of last good responses and the counts.
@@ -65,6 +66,7 @@ public final class FallbackInterceptor implements ClientInterceptor {
     this.cache = shared.cache();
     this.stats = shared.stats();
     this.identityHeaders = shared.identityHeaders();
+    this.noIdentity = java.util.Collections.nCopies(identityHeaders.size(), "");
   }
 
   @Override
@@ -80,40 +82,46 @@ public final class FallbackInterceptor implements ClientInterceptor {
   }
 
   /**
-   * A request's identity in the response cache: its method, its serialized bytes, the values of
-   * the identity headers it was sent with, and its call credentials (compared by identity; they
-   * add their headers below this interceptor), so one caller's answer never goes to another.
+   * A request's identity in the response cache: its method, the request (a protobuf message,
+   * compared by value, so no call pays for serializing it; any other request as its serialized
+   * bytes), the values of the identity headers it was sent with, and its call credentials
+   * (compared by identity; they add their headers below this interceptor), so one caller's
+   * answer never goes to another.
    */
-  public record CacheKey(String method, byte[] request, List<String> identity,
+  public record CacheKey(String method, Object request, List<String> identity,
       Object credentials) {
     @Override
     public boolean equals(Object other) {
       return other instanceof CacheKey that && method.equals(that.method)
-          && Arrays.equals(request, that.request) && identity.equals(that.identity)
+          && request.equals(that.request) && identity.equals(that.identity)
           && credentials == that.credentials; // call credentials by identity: one caller's
     }
 
     @Override
     public int hashCode() {
-      return ((31 * method.hashCode() + Arrays.hashCode(request)) * 31 + identity.hashCode()) * 31
+      return ((31 * method.hashCode() + request.hashCode()) * 31 + identity.hashCode()) * 31
           + System.identityHashCode(credentials);
     }
 
     @Override
     public String toString() {
-      return "CacheKey{" + method + ", " + request.length + " bytes, " + identity.size()
-          + " identity headers}"; // never the header values
+      return "CacheKey{" + method + ", " + identity.size() + " identity headers}"; // no values
     }
   }
 
   /** Returns a SHA-256 of each identity header's value: the cache holds no bearer token. */
   private List<String> identityOf(Metadata headers) {
-    List<String> values = new java.util.ArrayList<>(identityHeaders.size());
-    for (Metadata.Key<String> header : identityHeaders) {
-      String value = headers.get(header);
-      values.add(value == null ? "" : sha256(value));
+    List<String> values = null;
+    for (int i = 0; i < identityHeaders.size(); i++) {
+      String value = headers.get(identityHeaders.get(i));
+      if (value != null) {
+        if (values == null) {
+          values = new java.util.ArrayList<>(noIdentity);
+        }
+        values.set(i, sha256(value));
+      }
     }
-    return List.copyOf(values);
+    return values == null ? noIdentity : List.copyOf(values); // no allocation without identity
   }
 
   private static String sha256(String value) {
@@ -212,13 +220,13 @@ public final class FallbackInterceptor implements ClientInterceptor {
     }
 
     private CacheKey cacheKey() {
-      if (request instanceof MessageLite message) {
-        return new CacheKey(method.getFullMethodName(), message.toByteArray(), identity,
+      if (request instanceof MessageLite) { // immutable, equal by value, hash memoized
+        return new CacheKey(method.getFullMethodName(), request, identity,
             options.getCredentials());
       }
       try (InputStream stream = method.getRequestMarshaller().stream(request)) {
-        return new CacheKey(method.getFullMethodName(), stream.readAllBytes(), identity,
-            options.getCredentials());
+        return new CacheKey(method.getFullMethodName(), ByteBuffer.wrap(stream.readAllBytes()),
+            identity, options.getCredentials());
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }

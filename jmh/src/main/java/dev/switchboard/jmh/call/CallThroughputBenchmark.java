@@ -1,11 +1,7 @@
 package dev.switchboard.jmh.call;
 
 import dev.switchboard.proto.helloworld.GreeterGrpc;
-import dev.switchboard.proto.helloworld.HelloReply;
-import io.grpc.stub.StreamObserver;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -59,26 +55,11 @@ public class CallThroughputBenchmark {
 
   private CallStack calls;
   private GreeterGrpc.GreeterStub stub;
-  private final Semaphore slots = new Semaphore(IN_FLIGHT);
-  private final AtomicReference<Throwable> failure = new AtomicReference<>();
-  private final StreamObserver<HelloReply> release = new StreamObserver<>() {
-    @Override
-    public void onNext(HelloReply reply) {}
-
-    @Override
-    public void onError(Throwable error) {
-      failure.compareAndSet(null, error);
-      slots.release();
-    }
-
-    @Override
-    public void onCompleted() {
-      slots.release();
-    }
-  };
+  private InFlightSlots slots;
 
   @Setup(Level.Trial)
   public void setUp() throws Exception {
+    slots = new InFlightSlots(IN_FLIGHT, transport + ", " + stack);
     calls = CallStack.start(transport, stack);
     stub = calls.stub(GreeterGrpc::newStub);
     calls.warmUp(1_000);
@@ -86,12 +67,7 @@ public class CallThroughputBenchmark {
 
   @TearDown(Level.Iteration)
   public void awaitInFlight() throws InterruptedException {
-    if (!slots.tryAcquire(IN_FLIGHT, 30, TimeUnit.SECONDS)) {
-      throw new IllegalStateException(IN_FLIGHT - slots.availablePermits()
-          + " calls still in flight 30 s after the iteration ended");
-    }
-    slots.release(IN_FLIGHT);
-    checkNoFailure();
+    slots.awaitAll();
   }
 
   @TearDown(Level.Trial)
@@ -102,17 +78,8 @@ public class CallThroughputBenchmark {
   @Benchmark
   public void asyncCall() throws InterruptedException {
     slots.acquire();
-    checkNoFailure();
     GreeterGrpc.GreeterStub target = calls.perCallDeadline()
         ? stub.withDeadlineAfter(5, TimeUnit.SECONDS) : stub;
-    target.sayHello(CallStack.REQUEST, release);
-  }
-
-  private void checkNoFailure() {
-    Throwable error = failure.get();
-    if (error != null) {
-      throw new IllegalStateException("a call failed (" + transport + ", " + stack + "): "
-          + error, error);
-    }
+    target.sayHello(CallStack.REQUEST, slots.grpcRelease());
   }
 }

@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -15,10 +16,16 @@ import java.util.List;
  * minutes on 2 cores; full mode is for serious runs. The plan and its time estimate are printed
  * first; {@code --plan} prints them and stops.
  *
+ * <p>{@code --only STEP[,STEP...]} runs only those steps of the mode's plan (steps on request
+ * only included), leaves every other result file as it is, and rewrites the report. Its run is
+ * added to the suite record as a re-run of those steps, so the report's header keeps the earlier
+ * run and says which steps ran again, when, and with which command. A name the plan lacks is a
+ * usage error listing the plan's steps.
+ *
  * <pre>
- * jmh/bench [--quick|--full]          # builds the jar if needed, then runs this
+ * jmh/bench [--quick|--full] [--only STEP,...]   # builds the jar if needed, then runs this
  * java -cp jmh/target/benchmarks.jar dev.switchboard.jmh.report.BenchmarkSuite \
- *     [--quick|--full] [--docs DIR] [--plan] [--invoked-as COMMAND]
+ *     [--quick|--full] [--only STEP,...] [--docs DIR] [--plan] [--invoked-as COMMAND]
  * </pre>
  *
  * <p>A failing step stops the suite with a {@link StepFailedException} naming it; the report is
@@ -27,24 +34,32 @@ import java.util.List;
  * <p>Not thread-safe: one run at a time per instance.
  */
 public final class BenchmarkSuite {
-  private static final String USAGE = "usage: BenchmarkSuite [--quick|--full] [--docs DIR]"
-      + " [--plan] [--invoked-as COMMAND]\n"
+  private static final String USAGE = "usage: BenchmarkSuite [--quick|--full] [--only STEP,...]"
+      + " [--docs DIR] [--plan] [--invoked-as COMMAND]\n"
       + "  --quick       one fork, short iterations, picks at N=1000 only: <= 10 min on 2 cores"
       + " (default)\n"
       + "  --full        3 forks, longer iterations, every parameter value\n"
+      + "  --only        only these steps of the plan (comma-separated); keeps the other results"
+      + " and rewrites the report\n"
       + "  --docs DIR    where benchmarks.md and bench/ go (default: docs)\n"
       + "  --plan        print the plan and its time estimate, run nothing\n"
       + "  --invoked-as  the command the user typed, for the report (set by jmh/bench)";
 
   private final SuitePlan plan;
+  private final boolean partial;
   private final ChildJvm jvm;
   private final String invokedAs;
   private final String command;
   private final PrintStream console;
 
-  BenchmarkSuite(SuitePlan plan, ChildJvm jvm, String invokedAs, String command,
-      PrintStream console) {
+  /**
+   * Returns a suite of {@code plan}; {@code partial} if it is only some steps of the mode's plan,
+   * whose run is then a re-run in the earlier suite record.
+   */
+  BenchmarkSuite(SuitePlan plan, boolean partial, ChildJvm jvm, String invokedAs,
+      String command, PrintStream console) {
     this.plan = plan;
+    this.partial = partial;
     this.jvm = jvm;
     this.invokedAs = invokedAs;
     this.command = command;
@@ -59,6 +74,10 @@ public final class BenchmarkSuite {
       return;
     }
     SuitePlan plan = SuitePlan.of(options.mode(), options.docs());
+    boolean partial = !options.only().isEmpty();
+    if (partial) {
+      plan = plan.only(options.only());
+    }
     System.out.print(plan.describe());
     if (options.planOnly()) {
       return;
@@ -69,8 +88,8 @@ public final class BenchmarkSuite {
     for (String arg : args) {
       command.append(' ').append(ChildJvm.quote(arg));
     }
-    new BenchmarkSuite(plan, ChildJvm.current(), options.invokedAs(), command.toString(),
-        System.out).run();
+    new BenchmarkSuite(plan, partial, ChildJvm.current(), options.invokedAs(),
+        command.toString(), System.out).run();
   }
 
   /**
@@ -82,6 +101,15 @@ public final class BenchmarkSuite {
     Path bench = plan.docs().resolve(ResultFiles.BENCH_DIR);
     Files.createDirectories(bench);
     Path recordFile = bench.resolve(ResultFiles.SUITE_RUN);
+    SuiteRecord earlier = null;
+    if (partial) {
+      Loaded<SuiteRecord> record = Loaded.from(recordFile, SuiteRecord::read);
+      earlier = record.value();
+      console.printf("== only %d step%s; the other results in %s stay as they are, %s%n",
+          plan.steps().size(), plan.steps().size() == 1 ? "" : "s", bench, record.present()
+              ? "and this run is added to their record as a re-run"
+              : "and the suite record will hold only this run (" + record.reason() + ")");
+    }
     Instant started = Instant.now();
     MachineInfo machine = MachineInfo.detect();
     List<SuiteRecord.StepRecord> done = new ArrayList<>();
@@ -97,8 +125,8 @@ public final class BenchmarkSuite {
         jvm.run(step);
       } catch (StepFailedException e) {
         done.add(record(step, stepStart));
-        new SuiteRecord(plan.mode().label(), invokedAs, command, started, Instant.now(), machine,
-            done, step.name()).write(recordFile);
+        write(recordFile, earlier, new SuiteRecord(plan.mode().label(), invokedAs, command,
+            started, Instant.now(), machine, done, step.name()));
         console.printf("%n== suite stopped: step %s failed; the results of the steps before it"
             + " are in %s (ReportWriter --docs %s writes a report from them)%n", step.name(),
             bench, plan.docs());
@@ -108,13 +136,19 @@ public final class BenchmarkSuite {
       console.printf("== %s done in %s (estimated %s)%n", step.name(),
           Fmt.seconds(done.get(done.size() - 1).seconds()), Fmt.seconds(step.estimatedSeconds()));
     }
-    new SuiteRecord(plan.mode().label(), invokedAs, command, started, Instant.now(), machine,
-        done, null).write(recordFile);
+    write(recordFile, earlier, new SuiteRecord(plan.mode().label(), invokedAs, command, started,
+        Instant.now(), machine, done, null));
     Path report = ReportWriter.write(plan.docs());
     console.printf("%n== suite finished in %s (estimated %s); wrote %s and %s%n",
         Fmt.seconds((System.nanoTime() - suiteStart) / 1e9),
         Fmt.seconds(plan.estimatedSeconds()), report, bench);
     return report;
+  }
+
+  /** Writes {@code run}'s record, as a re-run in {@code earlier} unless that is null. */
+  private static void write(Path file, SuiteRecord earlier, SuiteRecord run)
+      throws IOException {
+    (earlier == null ? run : earlier.withRerun(run)).write(file);
   }
 
   private SuiteRecord.StepRecord record(Step step, long startNanos) {
@@ -123,8 +157,13 @@ public final class BenchmarkSuite {
         step.estimatedSeconds(), (System.nanoTime() - startNanos) / 1e9);
   }
 
-  /** The parsed command line. */
-  record Options(SuiteMode mode, Path docs, boolean planOnly, String invokedAs, boolean help) {
+  /** The parsed command line; {@code only} empty for every step. */
+  record Options(SuiteMode mode, Path docs, boolean planOnly, String invokedAs, boolean help,
+      List<String> only) {
+
+    Options {
+      only = List.copyOf(only);
+    }
 
     static Options parse(String[] args) {
       SuiteMode mode = SuiteMode.QUICK;
@@ -132,6 +171,7 @@ public final class BenchmarkSuite {
       boolean planOnly = false;
       boolean help = false;
       String invokedAs = "";
+      List<String> only = List.of();
       for (int i = 0; i < args.length; i++) {
         switch (args[i]) {
           case "--quick" -> mode = SuiteMode.QUICK;
@@ -140,11 +180,22 @@ public final class BenchmarkSuite {
           case "--help", "-h" -> help = true;
           case "--docs" -> docs = Path.of(value(args, i++));
           case "--invoked-as" -> invokedAs = value(args, i++);
+          case "--only" -> only = steps(value(args, i++));
           default -> throw new IllegalArgumentException("unknown argument " + args[i] + "\n"
               + USAGE);
         }
       }
-      return new Options(mode, docs, planOnly, invokedAs, help);
+      return new Options(mode, docs, planOnly, invokedAs, help, only);
+    }
+
+    private static List<String> steps(String names) {
+      List<String> steps = Arrays.stream(names.split(",")).map(String::strip)
+          .filter(name -> !name.isEmpty()).distinct().toList();
+      if (steps.isEmpty()) {
+        throw new IllegalArgumentException("--only needs step names, e.g. --only"
+            + " call-latency,discovery\n" + USAGE);
+      }
+      return steps;
     }
 
     private static String value(String[] args, int flag) {

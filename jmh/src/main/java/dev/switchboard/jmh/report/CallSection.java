@@ -53,10 +53,8 @@ final class CallSection {
     if (!latency.present()) {
       return out.append(latency.sentence()).append("\n\n").toString();
     }
-    if (!latency.value().isEmpty()) {
-      out.append("Measured: ").append(latency.value().all().get(0).iterations())
-          .append(".\n\n");
-    }
+    latency.value().iterations().ifPresent(i -> out.append("Measured: ").append(i)
+        .append(".\n\n"));
     MarkdownTable table = new MarkdownTable("transport", "stack", "mean", "p50", "p99",
         "B/call", "p50 ÷ raw", "compared with", "p50 added, µs", "B/call added");
     for (String transport : CallStacks.TRANSPORTS) {
@@ -126,15 +124,9 @@ final class CallSection {
     return out.append(table).append('\n').toString();
   }
 
-  private static void settings(StringBuilder out, String what, Loaded<JmhResults> results) {
-    out.append("- ").append(what).append(": ");
-    if (!results.present()) {
-      out.append(results.problem());
-    } else {
-      out.append(results.value().isEmpty() ? "no results"
-          : results.value().all().get(0).iterations());
-    }
-    out.append('\n');
+  /** Appends a list item saying how {@code results} were measured. */
+  static void settings(StringBuilder out, String what, Loaded<JmhResults> results) {
+    out.append("- ").append(what).append(": ").append(JmhResults.measured(results)).append('\n');
   }
 
   private static String cell(Loaded<JmhResults> results, String benchmark, String transport,

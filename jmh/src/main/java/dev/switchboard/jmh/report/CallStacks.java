@@ -11,8 +11,9 @@ import java.util.Optional;
  * grpc-java; {@code raw-deadline} with {@code raw} shows what the deadline alone costs. The TLS
  * benchmark's stacks all run over Netty: plaintext and Switchboard's mutual TLS are compared with
  * raw grpc-java's mutual TLS. The telemetry benchmark runs the full stack on both transports with
- * telemetry off (the baseline), metrics on, and metrics and tracing on. Constants and look-ups
- * only.
+ * telemetry off (the baseline), metrics on, and metrics and tracing on. The Dubbo benchmark runs
+ * Dubbo 3 over Triple (the baseline) and the Netty stacks, each method a measure of its own.
+ * Constants and look-ups only.
  */
 final class CallStacks {
   static final String OVERHEAD = "CallOverheadBenchmark";
@@ -42,6 +43,25 @@ final class CallStacks {
   /** The telemetry benchmark's settings in report order; {@link #TELEMETRY_OFF} is the baseline. */
   static final List<String> TELEMETRY_SETTINGS = List.of(TELEMETRY_OFF, TELEMETRY_METRICS,
       TELEMETRY_TRACING);
+
+  static final String DUBBO = "DubboTripleBenchmark";
+  static final String DUBBO_TRIPLE = "dubbo-triple";
+  /** The Dubbo benchmark's stacks in report order; {@link #DUBBO_TRIPLE} is the baseline. */
+  static final List<String> DUBBO_STACKS = List.of(DUBBO_TRIPLE, RAW, RAW_DEADLINE, FULL, LEAN);
+  static final String DUBBO_LATENCY = "unaryLatency";
+
+  /**
+   * A throughput method of the Dubbo benchmark and how the report names it. Immutable.
+   *
+   * @param method the benchmark method
+   * @param label e.g. {@code 8 threads}
+   */
+  record Rate(String method, String label) {}
+
+  /** The Dubbo benchmark's throughput methods, in report order. */
+  static final List<Rate> DUBBO_RATES = List.of(new Rate("unaryThroughput1Thread", "1 thread"),
+      new Rate("unaryThroughput8Threads", "8 threads"),
+      new Rate("asyncThroughput64InFlight", "async 64 in flight"));
 
   private static final Map<String, String> BASELINES = Map.of(RAW_DEADLINE, RAW,
       FULL, RAW_DEADLINE, LEAN, RAW);
@@ -84,6 +104,16 @@ final class CallStacks {
     }
     return results.value().find(TELEMETRY, Map.of("transport", transport,
         "telemetry", telemetry));
+  }
+
+  /** Returns the entry of the Dubbo benchmark's {@code method} for {@code stack}. */
+  static Optional<JmhResult> findDubbo(Loaded<JmhResults> results, String method,
+      String stack) {
+    if (!results.present()) {
+      return Optional.empty();
+    }
+    return results.value().all().stream().filter(r -> r.simpleClassName().equals(DUBBO)
+        && r.method().equals(method) && stack.equals(r.param("stack"))).findFirst();
   }
 
   /** Returns the median of a sample-mode entry, NaN if it has none. */

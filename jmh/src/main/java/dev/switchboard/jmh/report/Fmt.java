@@ -72,6 +72,11 @@ final class Fmt {
         : String.format(Locale.ROOT, "%d min %02d s", whole / 60, whole % 60);
   }
 
+  /** Returns {@code text} with its first letter upper-case. */
+  static String capitalized(String text) {
+    return text.isEmpty() ? text : Character.toUpperCase(text.charAt(0)) + text.substring(1);
+  }
+
   private static int decimals(double value) {
     double abs = Math.abs(value);
     return abs >= 1_000 ? 0 : abs >= 10 ? 1 : 2;

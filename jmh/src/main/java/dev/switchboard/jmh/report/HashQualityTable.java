@@ -84,7 +84,7 @@ record HashQualityTable(String markdown, List<Row> rows) {
   }
 
   /** Parses {@code 10.35 % (10.00 %)} or {@code 0.27 %} as a fraction (0.1035). */
-  private static double percent(String cell) {
+  static double percent(String cell) {
     String number = cell.substring(0, cell.indexOf('%')).trim();
     return Double.parseDouble(number) / 100;
   }

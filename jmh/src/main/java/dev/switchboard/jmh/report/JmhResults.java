@@ -152,6 +152,17 @@ public final class JmhResults {
     return List.copyOf(values);
   }
 
+  /** Returns how the first entry was measured, e.g. {@code 1 fork, 2 × 1 s warm-up, …}. */
+  public Optional<String> iterations() {
+    return results.stream().map(JmhResult::iterations).findFirst();
+  }
+
+  /** Returns how {@code results} were measured, {@code no results}, or why there are none. */
+  static String measured(Loaded<JmhResults> results) {
+    return results.present() ? results.value().iterations().orElse("no results")
+        : results.problem();
+  }
+
   /** Returns the first JMH version recorded, or empty. */
   public Optional<String> jmhVersion() {
     return results.stream().map(JmhResult::jmhVersion).filter(v -> !v.isEmpty()).findFirst();

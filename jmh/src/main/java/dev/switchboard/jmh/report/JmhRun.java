@@ -13,6 +13,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Param;
 
 /**
@@ -23,7 +24,8 @@ import org.openjdk.jmh.annotations.Param;
  *
  * <p>Options for the forked measuring JVMs (system properties, say) go to JMH's
  * {@code -jvmArgsAppend}, after the options the forks inherit, as one space-separated value, which
- * is how JMH splits it; so a single JVM argument must not contain whitespace. A run may also copy
+ * is how JMH splits it; so a single JVM argument must not contain whitespace. That option replaces
+ * the classes' own {@code @Fork(jvmArgsAppend)}, so theirs are passed first. A run may also copy
  * its standard output, JMH's log with whatever the benchmarks print, to a file beside its result.
  *
  * <p>The time estimate counts the benchmark × parameter combinations from the classes'
@@ -38,7 +40,7 @@ import org.openjdk.jmh.annotations.Param;
  * @param benchmarks the benchmark classes
  * @param methods the benchmark methods to run; empty for all
  * @param params parameter values that replace the annotations' ({@code -p})
- * @param threads benchmark threads ({@code -t})
+ * @param threads benchmark threads ({@code -t}); 0 for each method's own {@code @Threads}
  * @param benchmarkMode a mode replacing the classes' ({@code -bm}, with {@code -tu s}), or null
  * @param gcProfiler whether to add {@code -prof gc} (allocation per operation)
  * @param settings forks and iterations
@@ -97,7 +99,7 @@ record JmhRun(String name, String description, Path resultFile, List<Class<?>> b
         benchmarkMode, gcProfiler, settings, forkOverheadSeconds, jvmArgsAppend, stdoutCapture);
   }
 
-  /** Returns this run on {@code count} threads. */
+  /** Returns this run on {@code count} threads, or 0 for each method's own. */
   JmhRun threads(int count) {
     return new JmhRun(name, description, resultFile, benchmarks, methods, params, count,
         benchmarkMode, gcProfiler, settings, forkOverheadSeconds, jvmArgsAppend, stdoutCapture);
@@ -149,7 +151,9 @@ record JmhRun(String name, String description, Path resultFile, List<Class<?>> b
       }
     }
     args.addAll(Arrays.asList(settings.arguments()));
-    args.addAll(List.of("-t", String.valueOf(threads)));
+    if (threads > 0) {
+      args.addAll(List.of("-t", String.valueOf(threads)));
+    }
     if (benchmarkMode != null) {
       args.addAll(List.of("-bm", benchmarkMode, "-tu", "s"));
     }
@@ -159,7 +163,17 @@ record JmhRun(String name, String description, Path resultFile, List<Class<?>> b
     params.forEach((param, values) -> args.addAll(List.of("-p",
         param + "=" + String.join(",", values))));
     if (!jvmArgsAppend.isEmpty()) {
-      args.addAll(List.of("-jvmArgsAppend", String.join(" ", jvmArgsAppend)));
+      Set<String> forked = new LinkedHashSet<>();
+      for (Class<?> benchmark : benchmarks) {
+        Fork fork = benchmark.getAnnotation(Fork.class);
+        for (String arg : fork == null ? new String[0] : fork.jvmArgsAppend()) {
+          if (!arg.equals(Fork.BLANK_ARGS)) { // the annotation's "not set"
+            forked.add(arg);
+          }
+        }
+      }
+      forked.addAll(jvmArgsAppend);
+      args.addAll(List.of("-jvmArgsAppend", String.join(" ", forked)));
     }
     // Fail on error: a benchmark that throws fails the run, instead of a row silently missing.
     args.addAll(List.of("-foe", "true", "-rf", "json", "-rff", resultFile.toString()));

@@ -18,9 +18,8 @@ final class KeyHashSection {
       table.row(result.method(), "`" + result.param("key") + "`",
           Fmt.withError(result.primary().score(), result.primary().error()));
     }
-    if (!keyHash.value().isEmpty()) {
-      out.append("Measured: ").append(keyHash.value().all().get(0).iterations()).append(".\n\n");
-    }
+    keyHash.value().iterations().ifPresent(i -> out.append("Measured: ").append(i)
+        .append(".\n\n"));
     return out.append(table).append('\n').toString();
   }
 }

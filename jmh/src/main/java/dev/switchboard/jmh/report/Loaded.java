@@ -42,7 +42,7 @@ record Loaded<T>(T value, String problem, String reason) {
 
   /** Returns the problem as a sentence for the report, e.g. {@code Not run (no x.json).} */
   String sentence() {
-    return Character.toUpperCase(problem.charAt(0)) + problem.substring(1) + ".";
+    return Fmt.capitalized(problem) + ".";
   }
 
   /** Returns whether there is a value. */

@@ -31,8 +31,8 @@ final class PickSection {
       return out.append(oneThread.sentence()).append(' ').append(twoThreads.sentence())
           .append("\n\n").toString();
     }
-    settings(out, "1 thread, with `-prof gc`", oneThread);
-    settings(out, "2 threads", twoThreads);
+    CallSection.settings(out, "1 thread, with `-prof gc`", oneThread);
+    CallSection.settings(out, "2 threads", twoThreads);
     out.append('\n');
     for (String endpoints : endpoints(oneThread, twoThreads)) {
       out.append("### N = ").append(endpoints).append(" endpoints\n\n");
@@ -68,15 +68,6 @@ final class PickSection {
       out.append(table).append('\n');
     }
     return out.toString();
-  }
-
-  private static void settings(StringBuilder out, String what, Loaded<JmhResults> results) {
-    out.append("- ").append(what).append(": ");
-    if (!results.present() || results.value().isEmpty()) {
-      out.append(results.present() ? "no results" : results.problem()).append('\n');
-      return;
-    }
-    out.append(results.value().all().get(0).iterations()).append('\n');
   }
 
   private static Optional<JmhResult> get(Loaded<JmhResults> results, String benchmark,

@@ -4,6 +4,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * Every input of the report, read from {@code DIR/bench/}; each may be missing or unreadable
@@ -22,18 +23,22 @@ import java.util.Optional;
  * @param tlsJdk the same on the JDK's TLS
  * @param telemetry blocking call latency of the full stack with telemetry off, metrics on, and
  *     metrics and tracing on, with allocation
+ * @param dubbo Dubbo 3 over Triple beside raw grpc-java and Switchboard: latency and throughput
  * @param hashQuality hash quality
  * @param tailSim the tail simulator's JSON
  * @param tailSimMarkdown the tail simulator's markdown
+ * @param zoneSim the zone-aware routing simulation
+ * @param subsetSim the subsetting computation
  * @param discovery the discovery timings
  * @param suite what the suite run did
  */
 record ReportData(Loaded<JmhResults> pick1, Loaded<JmhResults> pick2,
     Loaded<JmhResults> keyHash, Loaded<JmhResults> latency, Loaded<JmhResults> throughput1,
     Loaded<JmhResults> throughput8, Loaded<JmhResults> async, TlsRun tls, TlsRun tlsJdk,
-    Loaded<JmhResults> telemetry, Loaded<HashQualityTable> hashQuality,
-    Loaded<TailSimResults> tailSim, Loaded<String> tailSimMarkdown,
-    Loaded<DiscoveryTable> discovery, Loaded<SuiteRecord> suite) {
+    Loaded<JmhResults> telemetry, Loaded<JmhResults> dubbo, Loaded<HashQualityTable> hashQuality,
+    Loaded<TailSimResults> tailSim, Loaded<String> tailSimMarkdown, Loaded<ZoneSimTable> zoneSim,
+    Loaded<SubsetSimTable> subsetSim, Loaded<DiscoveryTable> discovery,
+    Loaded<SuiteRecord> suite) {
 
   /** Reads everything under {@code docs/bench/}. */
   static ReportData load(Path docs) {
@@ -43,12 +48,13 @@ record ReportData(Loaded<JmhResults> pick1, Loaded<JmhResults> pick2,
         jmh(bench, ResultFiles.CALL_THROUGHPUT_1T), jmh(bench, ResultFiles.CALL_THROUGHPUT_8T),
         jmh(bench, ResultFiles.CALL_ASYNC), TlsRun.load(bench, TlsProvider.BORINGSSL),
         TlsRun.load(bench, TlsProvider.JDK), jmh(bench, ResultFiles.CALL_TELEMETRY),
-        Loaded.from(bench.resolve(ResultFiles.HASH_QUALITY),
-            file -> HashQualityTable.parse(Files.readString(file))),
+        jmh(bench, ResultFiles.CALL_DUBBO_TRIPLE),
+        markdown(bench, ResultFiles.HASH_QUALITY, HashQualityTable::parse),
         Loaded.from(bench.resolve(ResultFiles.TAIL_SIM_JSON), TailSimResults::read),
-        Loaded.from(bench.resolve(ResultFiles.TAIL_SIM_MARKDOWN), Files::readString),
-        Loaded.from(bench.resolve(ResultFiles.DISCOVERY),
-            file -> DiscoveryTable.parse(Files.readString(file))),
+        markdown(bench, ResultFiles.TAIL_SIM_MARKDOWN, text -> text),
+        markdown(bench, ResultFiles.ZONE_SIM, ZoneSimTable::parse),
+        markdown(bench, ResultFiles.SUBSET_SIM, SubsetSimTable::parse),
+        markdown(bench, ResultFiles.DISCOVERY, DiscoveryTable::parse),
         Loaded.from(bench.resolve(ResultFiles.SUITE_RUN), SuiteRecord::read));
   }
 
@@ -56,10 +62,14 @@ record ReportData(Loaded<JmhResults> pick1, Loaded<JmhResults> pick2,
     return Loaded.from(bench.resolve(name), JmhResults::read);
   }
 
+  private static <T> Loaded<T> markdown(Path bench, String name, Function<String, T> parser) {
+    return Loaded.from(bench.resolve(name), file -> parser.apply(Files.readString(file)));
+  }
+
   /** Returns the JMH version of the first result that names one. */
   Optional<String> jmhVersion() {
     return List.of(pick1, pick2, keyHash, latency, throughput1, throughput8, async,
-            tls.results(), tlsJdk.results(), telemetry).stream()
+            tls.results(), tlsJdk.results(), telemetry, dubbo).stream()
         .filter(Loaded::present).map(loaded -> loaded.value().jmhVersion())
         .flatMap(Optional::stream).findFirst();
   }

@@ -10,6 +10,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.Locale;
+import java.util.function.Function;
 
 /**
  * Writes {@code DIR/benchmarks.md} from the results in {@code DIR/bench/}: machine and JDK,
@@ -17,9 +18,10 @@ import java.util.Locale;
  * hashing, call latency and throughput (with ratios to raw grpc-java, gRPC's and Dubbo's
  * pickers), the cost of mutual TLS per call on BoringSSL and on the JDK's TLS (with ratios to raw
  * grpc-java's mutual TLS), the cost of telemetry per call (metrics, and metrics with tracing,
- * compared with telemetry off), and the hash-quality, tail-simulator and discovery markdown
- * embedded. A missing or unreadable result gives "not run" where its figures would be; nothing is
- * hard-coded.
+ * compared with telemetry off), Dubbo 3 over Triple beside raw grpc-java and Switchboard, and the
+ * hash-quality, tail-simulator, zone-routing, subsetting and discovery markdown embedded. A
+ * missing or unreadable result gives "not run" where its figures would be; nothing is
+ * hard-coded. The header names the suite run and any later re-runs of some of its steps.
  *
  * <pre>
  * java -cp jmh/target/benchmarks.jar dev.switchboard.jmh.report.ReportWriter [--docs DIR]
@@ -100,10 +102,29 @@ public final class ReportWriter {
     out.append(CallSection.throughput(data.throughput1(), data.throughput8(), data.async()));
     out.append(TlsSection.markdown(data.tls(), data.tlsJdk()));
     out.append(TelemetrySection.markdown(data.telemetry()));
-    hashQuality(out, data.hashQuality());
+    out.append(DubboSection.markdown(data.dubbo()));
+    section(out, "Hash quality", "`HashQuality` (deterministic, not timed): 1,000,000 random"
+        + " keys, N endpoints of equal weight, through each balancer's real picker: max/avg keys"
+        + " per endpoint, and the keys that move when the last endpoint is removed (ideal 1/N,"
+        + " all from the removed endpoint) or one is added.", data.hashQuality(),
+        HashQualityTable::markdown);
     tailSimulator(out, data.tailSimMarkdown());
-    discovery(out, data.discovery());
-    return out.toString();
+    section(out, "Zone-aware routing (simulation)", "`ZoneSimulation`, in virtual time and"
+        + " deterministic: six backends of equal weight, three in zone A and three in zone B,"
+        + " the clients in zone A; each Switchboard balancer zone-blind and zone-aware (the"
+        + " clients' zone preferred while at least half of it is healthy), on the real"
+        + " selection, failure accrual and zone rule. Cross-zone is the share of requests sent"
+        + " to zone B.", data.zoneSim(), ZoneSimTable::markdown);
+    section(out, "Subsetting (computed)", "`SubsetSimulation`, no time involved: C clients each"
+        + " connect to k of N providers. Switchboard ships random subsetting (rendezvous"
+        + " hashing, a random seed per client, no coordination); the SRE book's deterministic"
+        + " subsetting, for comparison, needs every client's index in the fleet.",
+        data.subsetSim(), SubsetSimTable::markdown);
+    section(out, "Discovery timings", "`DiscoveryTimings`, wall clock against an embedded"
+        + " ZooKeeper: how soon a busy consumer calls a provider that registers, and stops"
+        + " calling one that drains; and how a consumer copes with many services, and with a"
+        + " restart of the ZooKeeper ensemble.", data.discovery(), DiscoveryTable::markdown);
+    return out.toString().strip() + "\n";
   }
 
   private static void header(StringBuilder out, ReportData data, MachineInfo here,
@@ -115,16 +136,21 @@ public final class ReportWriter {
       machine = run.machine();
       table.row("mode", run.mode() + (run.failedStep() == null ? ""
           : " (stopped: step " + run.failedStep() + " failed)"));
-      table.row("command", (run.invokedAs().isEmpty() ? "" : "`" + run.invokedAs() + "`, i.e. ")
-          + "`" + run.command() + "`");
+      table.row("command", command(run));
       double seconds = run.steps().stream().mapToDouble(SuiteRecord.StepRecord::seconds).sum();
       double estimate = run.steps().stream()
           .mapToDouble(SuiteRecord.StepRecord::estimatedSeconds).sum();
-      table.row("run", TIME.format(run.started()) + (run.finished() == null ? ""
-          : " to " + TIME.format(run.finished()) + " ("
-              + Fmt.seconds(Duration.between(run.started(), run.finished()).toMillis() / 1e3)
-              + "; steps " + Fmt.seconds(seconds) + ", estimated " + Fmt.seconds(estimate)
-              + ")"));
+      table.row("run", period(run, "; steps " + Fmt.seconds(seconds) + ", estimated "
+          + Fmt.seconds(estimate)));
+      for (SuiteRecord rerun : run.reruns()) {
+        table.row("re-run", "steps " + String.join(", ", rerun.steps().stream()
+                .map(SuiteRecord.StepRecord::name).toList()) + " at " + period(rerun, "") + ", "
+            + rerun.mode() + " mode" + (rerun.failedStep() == null ? ""
+                : " (stopped: step " + rerun.failedStep() + " failed)")
+            + (rerun.machine().equals(machine) ? "" : ", on " + rerun.machine().cpu() + " ("
+                + rerun.machine().cores() + " cores), " + rerun.machine().jdk())
+            + ": " + command(rerun));
+      }
     } else {
       table.row("mode", "unknown: no suite record (" + data.suite().reason() + "); machine"
           + " detected when the report was written");
@@ -138,6 +164,22 @@ public final class ReportWriter {
     out.append(table).append('\n');
   }
 
+  /** Returns {@code `jmh/bench …`, i.e. `java …`}, or only the java command. */
+  private static String command(SuiteRecord run) {
+    return (run.invokedAs().isEmpty() ? "" : "`" + run.invokedAs() + "`, i.e. ") + "`"
+        + run.command() + "`";
+  }
+
+  /**
+   * Returns e.g. {@code 2026-11-26 21:32:47 UTC to 2026-11-26 22:43:11 UTC (70 min 23 s)}, with
+   * {@code more} in the brackets; only the start if the run has not finished.
+   */
+  private static String period(SuiteRecord run, String more) {
+    return TIME.format(run.started()) + (run.finished() == null ? "" : " to "
+        + TIME.format(run.finished()) + " (" + Fmt.seconds(Duration.between(run.started(),
+            run.finished()).toMillis() / 1e3) + more + ")");
+  }
+
   private static void reproduce(StringBuilder out, ReportData data) {
     out.append("## Reproduce\n\n");
     out.append("All of it: `jmh/bench` (quick) or `jmh/bench --full`; the report alone, from the"
@@ -145,18 +187,20 @@ public final class ReportWriter {
         + " dev.switchboard.jmh.report.ReportWriter --docs docs`. One step at a time");
     if (data.suite().present()) {
       out.append(", as the suite ran them:\n\n");
-      for (SuiteRecord.StepRecord step : data.suite().value().steps()) {
-        out.append(String.format(Locale.ROOT, "- %s: %s, [%s](%s) (took %s, estimated %s)\n"
+      SuiteRecord run = data.suite().value();
+      for (SuiteRecord.StepRecord step : run.latestSteps()) {
+        out.append(String.format(Locale.ROOT, "- %s: %s, [%s](%s) (%stook %s, estimated %s)\n"
                 + "  `%s`\n", step.name(), step.description(), step.resultFile(),
-            step.resultFile(), Fmt.seconds(step.seconds()),
-            Fmt.seconds(step.estimatedSeconds()), step.command()));
+            step.resultFile(), run.rerunOf(step.name())
+                .map(rerun -> "re-run at " + TIME.format(rerun.started()) + ", ").orElse(""),
+            Fmt.seconds(step.seconds()), Fmt.seconds(step.estimatedSeconds()), step.command()));
       }
     } else {
       out.append(": there is no suite record (" + data.suite().reason() + "), so these are the"
           + " quick suite's commands, not necessarily those that produced the results:\n\n");
       SuitePlan plan = SuitePlan.of(SuiteMode.QUICK, Path.of("docs"));
       ChildJvm jvm = new ChildJvm("java", "jmh/target/benchmarks.jar", System.out);
-      for (Step step : plan.steps()) {
+      for (Step step : plan.allSteps()) {
         out.append(String.format(Locale.ROOT, "- %s: %s\n  `%s`\n", step.name(),
             step.description(), jvm.display(step)));
       }
@@ -164,14 +208,12 @@ public final class ReportWriter {
     out.append('\n');
   }
 
-  private static void hashQuality(StringBuilder out, Loaded<HashQualityTable> hashQuality) {
-    out.append("## Hash quality\n\n");
-    out.append("`HashQuality` (deterministic, not timed): 1,000,000 random keys, N endpoints of"
-        + " equal weight, through each balancer's real picker: max/avg keys per endpoint, and"
-        + " the keys that move when the last endpoint is removed (ideal 1/N, all from the"
-        + " removed endpoint) or one is added.\n\n");
-    out.append(hashQuality.present() ? hashQuality.value().markdown().strip() + "\n"
-        : hashQuality.sentence() + "\n").append('\n');
+  /** Appends a section: {@code intro}, then {@code loaded}'s markdown or why there is none. */
+  private static <T> void section(StringBuilder out, String heading, String intro,
+      Loaded<T> loaded, Function<T, String> markdown) {
+    out.append("## ").append(heading).append("\n\n").append(intro).append("\n\n")
+        .append(loaded.present() ? markdown.apply(loaded.value()).strip() : loaded.sentence())
+        .append("\n\n");
   }
 
   private static void tailSimulator(StringBuilder out, Loaded<String> markdown) {
@@ -182,14 +224,5 @@ public final class ReportWriter {
     out.append("## Tail latency with one slow backend (simulation)\n\n");
     out.append(markdown.present() ? markdown.value().strip() + "\n"
         : markdown.sentence() + "\n").append('\n');
-  }
-
-  private static void discovery(StringBuilder out, Loaded<DiscoveryTable> discovery) {
-    out.append("## Discovery timings\n\n");
-    out.append("`DiscoveryTimings`, wall clock against an embedded ZooKeeper: how soon a busy"
-        + " consumer calls a provider that registers, and stops calling one that drains; and"
-        + " how a consumer copes with many services.\n\n");
-    out.append(discovery.present() ? discovery.value().markdown().strip() + "\n"
-        : discovery.sentence() + "\n");
   }
 }

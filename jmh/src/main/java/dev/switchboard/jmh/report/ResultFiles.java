@@ -26,10 +26,13 @@ final class ResultFiles {
   /** The {@code call-tls-jdk} step's standard output. */
   static final String CALL_TLS_JDK_LOG = "call-tls-jdk.log";
   static final String CALL_TELEMETRY = "call-telemetry.json";
+  static final String CALL_DUBBO_TRIPLE = "call-dubbo-triple.json";
   static final String HASH_QUALITY = "hash-quality.md";
   static final String TAIL_SIM_JSON = "tail-sim.json";
   static final String TAIL_SIM_MARKDOWN = "tail-sim.md";
   static final String DISCOVERY = "discovery.md";
+  static final String ZONE_SIM = "zone-sim.md";
+  static final String SUBSET_SIM = "subset-sim.md";
 
   private ResultFiles() {}
 }

@@ -3,16 +3,20 @@ package dev.switchboard.jmh.report;
 import dev.switchboard.jmh.KeyHashBenchmark;
 import dev.switchboard.jmh.call.CallOverheadBenchmark;
 import dev.switchboard.jmh.call.CallThroughputBenchmark;
+import dev.switchboard.jmh.call.DubboTripleBenchmark;
 import dev.switchboard.jmh.call.TelemetryCallBenchmark;
 import dev.switchboard.jmh.call.TlsCallBenchmark;
 import dev.switchboard.jmh.discovery.DiscoveryTimings;
 import dev.switchboard.jmh.lb.DubboPickBenchmark;
 import dev.switchboard.jmh.lb.HashQuality;
 import dev.switchboard.jmh.lb.PickBenchmark;
+import dev.switchboard.jmh.sim.SubsetSimulation;
 import dev.switchboard.jmh.sim.TailSimulator;
+import dev.switchboard.jmh.sim.ZoneSimulation;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
 
@@ -20,8 +24,9 @@ import java.util.Locale;
  * What the suite runs in a mode, in order, with the time budget: the JMH benchmarks (pick cost
  * on 1 and 2 threads, key hashing, call latency, call throughput on 1 and 8 threads and async
  * with 64 in flight, call latency over mutual TLS on Netty's default TLS implementation and on
- * the JDK's, call latency with telemetry off and on), then hash quality, the tail simulator and
- * the discovery timings.
+ * the JDK's, call latency with telemetry off and on, Dubbo 3 over Triple side by side), then hash
+ * quality, the tail simulator, the zone-aware routing and subsetting simulations and the
+ * discovery timings. {@link #only} keeps some of the steps ({@code --only}).
  *
  * <p>Quick: one fork, short iterations, picks at N = 1,000 only (the targets' size) and only the
  * shipped key hash; it must fit {@link #QUICK_BUDGET_SECONDS} on 2 cores. Full: 3 forks, longer
@@ -45,22 +50,34 @@ import java.util.Locale;
  * budget (9 min 35 s of 10 min estimated when it was added, 25 s to spare), so quick mode runs it
  * with the call settings instead of shorter ones.
  *
+ * <p>The Dubbo step, {@code dubbo-triple}, runs {@code DubboTripleBenchmark} with the call
+ * steps' settings and each method's own mode and {@code @Threads} (so no {@code -t}): 4 methods ×
+ * 5 stacks. It does not fit the quick budget: with only the stacks its targets and closest rows
+ * need ({@code dubbo-triple}, {@code raw-deadline}, {@code switchboard}) it would add 12
+ * combinations × 1 fork × (5 s iterating + 2.5 s start-up) + 1 s = 91 s to a suite estimated at
+ * 9 min 40 s (20 s to spare) when it was added. So in quick mode it is a step on request only,
+ * with those 3 stacks: not in the run or its estimate, run by {@code --only dubbo-triple}; in
+ * full mode it runs with the others, every stack.
+ *
  * <p>The per-fork start-up figures and the non-JMH steps' times were measured on the project's
  * 2-vCPU VM while another build ran: a pick fork starts and sets up in about 1.3-2 s, a call fork
  * (server, channel, 1,000 warm-up calls) in about 2 s; a TLS call fork, which also makes the demo
  * certificates and does the handshakes, and a telemetry call fork, which also builds an
  * OpenTelemetry SDK, are estimated like a call fork (not measured separately);
- * {@code HashQuality} took 64 s, the tail simulator 8 s for 1,000,000 requests per run; the
- * discovery timings take about 14 s to start and converge, 1 s per round and 35 ms per service of
- * 10 instances (40 s for 20 rounds and 1,000 services).
+ * {@code HashQuality} took 64 s, the tail simulator 8 s for 1,000,000 requests per run, the zone
+ * simulation 0.8 s and the subsetting computation (C = N = 1,000) 7.4 s; the discovery timings,
+ * whose scale part starts a 3-node ensemble, registers through 100 sessions and restarts the
+ * ensemble, take about 55 s with 1 round at 1,000 services of 10 instances and 15 s at 200, and
+ * 1 s per round: 4 s + 1 s per round + 50 ms per service.
  *
  * <p>Immutable.
  *
  * @param mode quick or full
  * @param docs the docs folder; results go to its {@code bench/} folder
  * @param steps the steps, in order
+ * @param onRequest the steps this mode runs only when {@link #only} names them
  */
-public record SuitePlan(SuiteMode mode, Path docs, List<Step> steps) {
+public record SuitePlan(SuiteMode mode, Path docs, List<Step> steps, List<Step> onRequest) {
   /** The quick suite's time budget: 10 minutes on 2 cores. */
   public static final double QUICK_BUDGET_SECONDS = 600;
 
@@ -69,6 +86,12 @@ public record SuitePlan(SuiteMode mode, Path docs, List<Step> steps) {
 
   public SuitePlan {
     steps = List.copyOf(steps);
+    onRequest = List.copyOf(onRequest);
+  }
+
+  /** Returns a plan of {@code steps}, none on request. */
+  public SuitePlan(SuiteMode mode, Path docs, List<Step> steps) {
+    this(mode, docs, steps, List.of());
   }
 
   /** Returns the plan for {@code mode}, writing under {@code docs}. */
@@ -82,6 +105,7 @@ public record SuitePlan(SuiteMode mode, Path docs, List<Step> steps) {
         ? new JmhSettings(1, 2, Duration.ofSeconds(1), 3, Duration.ofSeconds(1))
         : new JmhSettings(3, 3, Duration.ofSeconds(2), 5, Duration.ofSeconds(2));
     List<Step> steps = new ArrayList<>();
+    List<Step> onRequest = new ArrayList<>();
 
     JmhRun pick1 = JmhRun.of("pick-1t", "pick cost, 1 thread, with allocation (-prof gc)",
         bench.resolve(ResultFiles.PICK_1T), pick, PICK_FORK_START, PickBenchmark.class,
@@ -124,6 +148,15 @@ public record SuitePlan(SuiteMode mode, Path docs, List<Step> steps) {
             + " metrics and tracing, with allocation (-prof gc)",
         bench.resolve(ResultFiles.CALL_TELEMETRY), call, CALL_FORK_START,
         TelemetryCallBenchmark.class).gc());
+    JmhRun dubbo = JmhRun.of("dubbo-triple", "Dubbo 3 over Triple beside raw grpc-java and"
+            + " Switchboard: latency, throughput on 1 and 8 threads, async 64 in flight",
+        bench.resolve(ResultFiles.CALL_DUBBO_TRIPLE), call, CALL_FORK_START,
+        DubboTripleBenchmark.class).threads(0);
+    if (quick) {
+      onRequest.add(dubbo.param("stack", "dubbo-triple", "raw-deadline", "switchboard"));
+    } else {
+      steps.add(dubbo);
+    }
 
     Path hashQuality = bench.resolve(ResultFiles.HASH_QUALITY);
     steps.add(new MainRun("hash-quality", "hash quality (deterministic, 1,000,000 keys)",
@@ -135,16 +168,51 @@ public record SuitePlan(SuiteMode mode, Path docs, List<Step> steps) {
             "--json", bench.resolve(ResultFiles.TAIL_SIM_JSON).toString(),
             "--markdown", bench.resolve(ResultFiles.TAIL_SIM_MARKDOWN).toString()),
         null, 15, "measured 8 s + margin"));
+    Path zones = bench.resolve(ResultFiles.ZONE_SIM);
+    steps.add(new MainRun("zone-sim", "zone-aware routing with zone A degraded (deterministic"
+            + " simulation)", zones, ZoneSimulation.class,
+        List.of("--seed", "42", "--markdown", zones.toString()), null, 2,
+        "measured 0.8 s + margin"));
+    Path subsets = bench.resolve(ResultFiles.SUBSET_SIM);
+    steps.add(new MainRun("subset-sim", "subsetting, 1,000 clients and 1,000 providers"
+            + " (deterministic computation)", subsets, SubsetSimulation.class,
+        List.of("--clients", "1000", "--providers", "1000", "--seed", "42", "--markdown",
+            subsets.toString()), null, 10, "measured 7.4 s + margin"));
     int rounds = quick ? 10 : 30;
     int services = quick ? 200 : 1000;
-    double discovery = 14 + rounds * 1.0 + services * 0.035;
+    double discovery = 4 + rounds * 1.0 + services * 0.05;
     steps.add(new MainRun("discovery", "discovery timings against an embedded ZooKeeper",
         bench.resolve(ResultFiles.DISCOVERY), DiscoveryTimings.class,
         List.of("--rounds", String.valueOf(rounds), "--services", String.valueOf(services),
             "--markdown", bench.resolve(ResultFiles.DISCOVERY).toString()),
-        null, discovery, String.format(Locale.ROOT, "14 s start-up and convergence + %d"
-            + " rounds × 1 s + %d services × 0.035 s", rounds, services)));
-    return new SuitePlan(mode, docs, steps);
+        null, discovery, String.format(Locale.ROOT, "4 s start-up + %d rounds × 1 s + %d"
+            + " services × 0.05 s (registering, converging, restarting a 3-node ensemble)",
+        rounds, services)));
+    return new SuitePlan(mode, docs, steps, onRequest);
+  }
+
+  /** Returns every step: those of the run, then those on request. */
+  public List<Step> allSteps() {
+    List<Step> all = new ArrayList<>(steps);
+    all.addAll(onRequest);
+    return all;
+  }
+
+  /**
+   * Returns the plan of only the steps {@code names} names, in plan order, on-request steps
+   * included.
+   *
+   * @throws IllegalArgumentException naming every step of the plan if a name is none of them
+   */
+  public SuitePlan only(Collection<String> names) {
+    List<String> known = allSteps().stream().map(Step::name).toList();
+    List<String> unknown = names.stream().filter(name -> !known.contains(name)).toList();
+    if (!unknown.isEmpty()) {
+      throw new IllegalArgumentException("no step " + String.join(", ", unknown) + " in the "
+          + mode.label() + " plan; its steps: " + String.join(", ", known));
+    }
+    return new SuitePlan(mode, docs, allSteps().stream()
+        .filter(step -> names.contains(step.name())).toList());
   }
 
   /** Returns the estimated wall-clock seconds of every step, the report included (2 s). */
@@ -158,11 +226,17 @@ public record SuitePlan(SuiteMode mode, Path docs, List<Step> steps) {
         "Benchmark suite, %s mode: %d steps, estimated %s%s%n", mode.label(), steps.size(),
         Fmt.seconds(estimatedSeconds()), mode == SuiteMode.QUICK
             ? " (budget " + Fmt.seconds(QUICK_BUDGET_SECONDS) + ")" : ""));
-    for (Step step : steps) {
-      out.append(String.format(Locale.ROOT, "  %-19s %11s  %s: %s%n", step.name(),
-          Fmt.seconds(step.estimatedSeconds()), step.description(), step.estimateFormula()));
-    }
+    steps.forEach(step -> line(out, step));
     out.append(String.format(Locale.ROOT, "  %-19s %11s%n", "report", "2 s"));
+    if (!onRequest.isEmpty()) {
+      out.append("On request only (--only NAME), not in the run or its estimate:\n");
+      onRequest.forEach(step -> line(out, step));
+    }
     return out.toString();
+  }
+
+  private static void line(StringBuilder out, Step step) {
+    out.append(String.format(Locale.ROOT, "  %-19s %11s  %s: %s%n", step.name(),
+        Fmt.seconds(step.estimatedSeconds()), step.description(), step.estimateFormula()));
   }
 }

@@ -5,6 +5,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.OptionalDouble;
+import java.util.function.ToDoubleFunction;
 
 /**
  * The performance targets of the benchmark-suite issue, issue 11's TLS overhead target and issue
@@ -15,7 +17,11 @@ import java.util.Optional;
  * the other's verdict. The telemetry targets judge {@code metrics} against {@code off} in
  * {@code call-telemetry}, in-process in µs added and over Netty in % added;
  * {@code metrics-tracing} has no target and gets an informational row, {@code reported} (or
- * {@code not run}), with its figures on both transports. Stateless.
+ * {@code not run}), with its figures on both transports. The Dubbo targets judge
+ * {@code switchboard} against {@code dubbo-triple} ({@code switchboard-lean} shown for
+ * information); the discovery scale targets need the scale table at 1,000 services × 10
+ * instances (a quick run's 200 services are not run); the zone-aware routing and subsetting
+ * simulations get informational rows. Stateless.
  */
 final class Targets {
   /** The endpoint count the pick targets are set at. */
@@ -40,6 +46,19 @@ final class Targets {
   static final double FIRST_PICK_MILLIS = 100;
   static final double BROKEN_SHARE_LOAD_AWARE = Report.BROKEN_SHARE_LOAD_AWARE;
   static final double BROKEN_SHARE_EJECTED = Report.BROKEN_SHARE_EJECTED;
+  static final double IN_PROCESS_ADDED_BYTES = 1000;
+  static final double DUBBO_THROUGHPUT_RATIO = 1.5;
+  static final double DUBBO_P50_RATIO = 0.7;
+  static final int SCALE_SERVICES = 1000;
+  static final int SCALE_INSTANCES = 10;
+  static final int SCALE_ENSEMBLE = 3;
+  static final double SCALE_CONVERGE_SECONDS = 2;
+  static final double SCALE_HEAP_MEGABYTES = 50;
+  static final double SCALE_REGISTER_SECONDS = 10;
+  /** The subsetting row's fleet: C = N. */
+  static final int SUBSET_FLEET = 1000;
+  /** The zone simulation's scenario with nothing degraded, which gets no row. */
+  private static final String ZONES_HEALTHY = "both zones healthy";
 
   private static final String TAIL_PEAK_EWMA = "sb-peak-ewma";
   private static final String QUEUEING = "queueing";
@@ -48,16 +67,21 @@ final class Targets {
 
   /** Returns every target, judged from {@code data}. */
   static List<TargetRow> compute(ReportData data) {
-    return List.of(nettyP50(data), nettyThroughput(data), inProcessAdded(data),
+    List<TargetRow> rows = new ArrayList<>(List.of(nettyP50(data), nettyThroughput(data),
+        inProcessAdded(data), inProcessBytes(data),
         tlsOverhead(data.tls(), "Switchboard over grpc-java with the same mutual TLS settings:"
             + " p50 overhead ≤ " + Fmt.limit(100 * TLS_P50_OVERHEAD) + " %"),
         tlsOverhead(data.tlsJdk(), "the same on the JDK's TLS (" + TlsProvider.JDK.how("`")
             + ")"),
         metricsInProcess(data.telemetry()), metricsNetty(data.telemetry()),
-        tracingReported(data.telemetry()),
+        tracingReported(data.telemetry()), dubboThroughput(data.dubbo()), dubboP50(data.dubbo()),
         pickCost(data), hashPickCost(data), fasterThanGrpc(data), fasterThanDubbo(data),
         hashBalance(data), hashRemoval(data), slowBackend(data), stability(data),
-        brokenShare(data, true), brokenShare(data, false), firstPick(data));
+        brokenShare(data, true), brokenShare(data, false)));
+    rows.addAll(zoneRouting(data.zoneSim()));
+    rows.addAll(List.of(subsetting(data.subsetSim()), firstPick(data), scaleConverge(data),
+        scaleReconverge(data), scaleHeap(data), scaleRegister(data)));
+    return List.copyOf(rows);
   }
 
   /** Returns the targets section. */
@@ -82,7 +106,7 @@ final class Targets {
       return check.missing(data.latency().reason()).row();
     }
     for (String stack : List.of(CallStacks.FULL, CallStacks.LEAN)) {
-      Optional<P50s> p50s = p50s(data, CallStacks.NETTY, stack, check, "Netty");
+      Optional<Compared> p50s = p50s(data, CallStacks.NETTY, stack, check, "Netty");
       if (p50s.isEmpty()) {
         continue;
       }
@@ -95,14 +119,26 @@ final class Targets {
     return check.row();
   }
 
-  /** The p50 latency of a stack and of its like-for-like raw baseline, in µs. */
-  private record P50s(double ours, double base, String baseStack) {}
+  /** A figure of a stack (or setting) and of its baseline, e.g. p50 latency in µs. */
+  private record Compared(double ours, double base, String baseStack) {
+    double ratio() {
+      return ours / base;
+    }
+
+    double added() {
+      return ours - base;
+    }
+
+    double overhead() {
+      return ratio() - 1;
+    }
+  }
 
   /**
    * Returns the p50s of {@code stack} and its baseline over {@code transport}, or notes on
    * {@code check} that one is missing.
    */
-  private static Optional<P50s> p50s(ReportData data, String transport, String stack,
+  private static Optional<Compared> p50s(ReportData data, String transport, String stack,
       Check check, String transportName) {
     String base = CallStacks.baseline(stack).orElseThrow();
     Optional<JmhResult> ours = CallStacks.find(data.latency(), CallStacks.OVERHEAD, transport,
@@ -113,7 +149,8 @@ final class Targets {
       check.missing(transportName + " latency of " + stack + " and " + base);
       return Optional.empty();
     }
-    return Optional.of(new P50s(CallStacks.p50(ours.get()), CallStacks.p50(theirs.get()), base));
+    return Optional.of(new Compared(CallStacks.p50(ours.get()), CallStacks.p50(theirs.get()),
+        base));
   }
 
   private static TargetRow nettyThroughput(ReportData data) {
@@ -150,6 +187,32 @@ final class Targets {
     }
   }
 
+  private static TargetRow inProcessBytes(ReportData data) {
+    Check check = new Check("in-process: ≤ " + Fmt.limit(IN_PROCESS_ADDED_BYTES)
+        + " B allocated per call added (-prof gc)");
+    if (!data.latency().present()) {
+      return check.missing(data.latency().reason()).row();
+    }
+    for (String stack : List.of(CallStacks.FULL, CallStacks.LEAN)) {
+      String base = CallStacks.baseline(stack).orElseThrow();
+      OptionalDouble ours = CallStacks.find(data.latency(), CallStacks.OVERHEAD,
+          CallStacks.IN_PROCESS, stack).map(JmhResult::allocationPerOp)
+          .orElse(OptionalDouble.empty());
+      OptionalDouble theirs = CallStacks.find(data.latency(), CallStacks.OVERHEAD,
+          CallStacks.IN_PROCESS, base).map(JmhResult::allocationPerOp)
+          .orElse(OptionalDouble.empty());
+      if (ours.isEmpty() || theirs.isEmpty()) {
+        check.missing("in-process allocation of " + stack + " and " + base);
+        continue;
+      }
+      double added = ours.getAsDouble() - theirs.getAsDouble();
+      check.figure(String.format(Locale.ROOT, "%s %s B vs %s (%s vs %s B/op)", stack,
+          Fmt.signed(added), base, Fmt.num(ours.getAsDouble()), Fmt.num(theirs.getAsDouble())),
+          added <= IN_PROCESS_ADDED_BYTES);
+    }
+    return check.row();
+  }
+
   private static TargetRow inProcessAdded(ReportData data) {
     Check check = new Check("in-process: ≤ " + Fmt.limit(IN_PROCESS_ADDED_MICROS)
         + " µs added per call (p50)");
@@ -157,7 +220,7 @@ final class Targets {
       return check.missing(data.latency().reason()).row();
     }
     for (String stack : List.of(CallStacks.FULL, CallStacks.LEAN)) {
-      Optional<P50s> p50s = p50s(data, CallStacks.IN_PROCESS, stack, check, "in-process");
+      Optional<Compared> p50s = p50s(data, CallStacks.IN_PROCESS, stack, check, "in-process");
       if (p50s.isEmpty()) {
         continue;
       }
@@ -192,22 +255,11 @@ final class Targets {
         Fmt.num(p50), Fmt.num(baseP50)), overhead <= TLS_P50_OVERHEAD).row();
   }
 
-  /** The p50s of one telemetry setting and of {@code off} on one transport, in µs. */
-  private record TelemetryP50s(double ours, double off) {
-    double added() {
-      return ours - off;
-    }
-
-    double overhead() {
-      return ours / off - 1;
-    }
-  }
-
   /**
    * Returns the p50s of {@code telemetry} and {@code off} over {@code transport}, or empty if
    * either is missing.
    */
-  private static Optional<TelemetryP50s> telemetryP50s(Loaded<JmhResults> results,
+  private static Optional<Compared> telemetryP50s(Loaded<JmhResults> results,
       String transport, String telemetry) {
     Optional<JmhResult> ours = CallStacks.findTelemetry(results, transport, telemetry);
     Optional<JmhResult> off = CallStacks.findTelemetry(results, transport,
@@ -215,7 +267,8 @@ final class Targets {
     if (ours.isEmpty() || off.isEmpty()) {
       return Optional.empty();
     }
-    return Optional.of(new TelemetryP50s(CallStacks.p50(ours.get()), CallStacks.p50(off.get())));
+    return Optional.of(new Compared(CallStacks.p50(ours.get()), CallStacks.p50(off.get()),
+        CallStacks.TELEMETRY_OFF));
   }
 
   /** Returns e.g. {@code in-process metrics and off in call-telemetry.json}. */
@@ -230,16 +283,16 @@ final class Targets {
     if (!results.present()) {
       return check.missing(results.reason()).row();
     }
-    Optional<TelemetryP50s> p50s = telemetryP50s(results, CallStacks.IN_PROCESS,
+    Optional<Compared> p50s = telemetryP50s(results, CallStacks.IN_PROCESS,
         CallStacks.TELEMETRY_METRICS);
     if (p50s.isEmpty()) {
       return check.missing(missingTelemetry(CallStacks.IN_PROCESS, CallStacks.TELEMETRY_METRICS))
           .row();
     }
-    TelemetryP50s p = p50s.get();
+    Compared p = p50s.get();
     return check.figure(String.format(Locale.ROOT, "%s %s µs over %s (p50 %s vs %s µs)",
         CallStacks.TELEMETRY_METRICS, Fmt.signed(p.added()), CallStacks.TELEMETRY_OFF,
-        Fmt.num(p.ours()), Fmt.num(p.off())), p.added() <= METRICS_IN_PROCESS_ADDED_MICROS)
+        Fmt.num(p.ours()), Fmt.num(p.base())), p.added() <= METRICS_IN_PROCESS_ADDED_MICROS)
         .row();
   }
 
@@ -249,16 +302,16 @@ final class Targets {
     if (!results.present()) {
       return check.missing(results.reason()).row();
     }
-    Optional<TelemetryP50s> p50s = telemetryP50s(results, CallStacks.NETTY,
+    Optional<Compared> p50s = telemetryP50s(results, CallStacks.NETTY,
         CallStacks.TELEMETRY_METRICS);
     if (p50s.isEmpty()) {
       return check.missing(missingTelemetry(CallStacks.NETTY, CallStacks.TELEMETRY_METRICS))
           .row();
     }
-    TelemetryP50s p = p50s.get();
+    Compared p = p50s.get();
     return check.figure(String.format(Locale.ROOT, "%s %s %% over %s (p50 %s vs %s µs)",
         CallStacks.TELEMETRY_METRICS, Fmt.signed(100 * p.overhead()), CallStacks.TELEMETRY_OFF,
-        Fmt.num(p.ours()), Fmt.num(p.off())), p.overhead() <= METRICS_NETTY_P50_OVERHEAD).row();
+        Fmt.num(p.ours()), Fmt.num(p.base())), p.overhead() <= METRICS_NETTY_P50_OVERHEAD).row();
   }
 
   /**
@@ -267,31 +320,24 @@ final class Targets {
    * without a figure.
    */
   private static TargetRow tracingReported(Loaded<JmhResults> results) {
-    String target = "tracing on with a no-op exporter (no target)";
+    Check check = Check.reported("tracing on with a no-op exporter (no target)");
     if (!results.present()) {
-      return new TargetRow(target, results.reason(), TargetRow.NOT_RUN);
+      return check.missing(results.reason()).row();
     }
-    List<String> figures = new ArrayList<>();
-    List<String> missing = new ArrayList<>();
     for (String transport : CallStacks.TRANSPORTS) {
-      Optional<TelemetryP50s> p50s = telemetryP50s(results, transport,
+      Optional<Compared> p50s = telemetryP50s(results, transport,
           CallStacks.TELEMETRY_TRACING);
       if (p50s.isEmpty()) {
-        missing.add(missingTelemetry(transport, CallStacks.TELEMETRY_TRACING));
+        check.missing(missingTelemetry(transport, CallStacks.TELEMETRY_TRACING));
         continue;
       }
-      TelemetryP50s p = p50s.get();
-      figures.add(String.format(Locale.ROOT, "%s: %s %s µs, %s %% over %s (p50 %s vs %s µs)",
+      Compared p = p50s.get();
+      check.figure(String.format(Locale.ROOT, "%s: %s %s µs, %s %% over %s (p50 %s vs %s µs)",
           CallStacks.label(transport), CallStacks.TELEMETRY_TRACING, Fmt.signed(p.added()),
           Fmt.signed(100 * p.overhead()), CallStacks.TELEMETRY_OFF, Fmt.num(p.ours()),
-          Fmt.num(p.off())));
+          Fmt.num(p.base())));
     }
-    if (figures.isEmpty()) {
-      return new TargetRow(target, String.join(", ", missing), TargetRow.NOT_RUN);
-    }
-    return new TargetRow(target, String.join("; ", figures)
-        + (missing.isEmpty() ? "" : "; not run: " + String.join(", ", missing)),
-        TargetRow.REPORTED);
+    return check.row();
   }
 
   private static TargetRow pickCost(ReportData data) {
@@ -489,5 +535,208 @@ final class Targets {
     return check.figure(String.format(Locale.ROOT, "max %s ms over %d rounds (p50 %s ms)",
         Fmt.num(max), table.rounds(), Fmt.num(table.firstPickP50().orElse(Double.NaN))),
         max <= FIRST_PICK_MILLIS).row();
+  }
+
+  private static TargetRow dubboThroughput(Loaded<JmhResults> results) {
+    Check check = new Check("Switchboard ≥ " + Fmt.limit(DUBBO_THROUGHPUT_RATIO) + " × Dubbo"
+        + " Triple's throughput (1 thread, 8 threads, async 64 in flight)");
+    if (!results.present()) {
+      return check.missing(results.reason()).row();
+    }
+    ToDoubleFunction<JmhResult> score = r -> r.primary().score();
+    for (CallStacks.Rate rate : CallStacks.DUBBO_RATES) {
+      Optional<Compared> full = overDubbo(results, rate.method(), CallStacks.FULL, score);
+      if (full.isEmpty()) {
+        check.missing(rate.label() + " " + CallStacks.FULL + " and " + CallStacks.DUBBO_TRIPLE);
+        continue;
+      }
+      Compared c = full.get();
+      check.figure(String.format(Locale.ROOT, "%s: %s %s %s (%s vs %s calls/s%s)", rate.label(),
+          CallStacks.FULL, Fmt.ratio(c.ratio()), c.baseStack(), Fmt.num(c.ours()),
+          Fmt.num(c.base()), lean(results, rate.method(), score, "calls/s")),
+          c.ratio() >= DUBBO_THROUGHPUT_RATIO);
+    }
+    return check.row();
+  }
+
+  private static TargetRow dubboP50(Loaded<JmhResults> results) {
+    Check check = new Check("Switchboard p50 ≤ " + Fmt.limit(DUBBO_P50_RATIO) + " × Dubbo"
+        + " Triple's p50");
+    if (!results.present()) {
+      return check.missing(results.reason()).row();
+    }
+    Optional<Compared> full = overDubbo(results, CallStacks.DUBBO_LATENCY, CallStacks.FULL,
+        CallStacks::p50);
+    if (full.isEmpty()) {
+      return check.missing("latency of " + CallStacks.FULL + " and " + CallStacks.DUBBO_TRIPLE)
+          .row();
+    }
+    Compared c = full.get();
+    return check.figure(String.format(Locale.ROOT, "%s %s %s (p50 %s vs %s µs%s)",
+        CallStacks.FULL, Fmt.ratio(c.ratio()), c.baseStack(), Fmt.num(c.ours()),
+        Fmt.num(c.base()), lean(results, CallStacks.DUBBO_LATENCY, CallStacks::p50, "µs")),
+        c.ratio() <= DUBBO_P50_RATIO).row();
+  }
+
+  /** Returns {@code stack}'s figure of {@code method} and {@code dubbo-triple}'s. */
+  private static Optional<Compared> overDubbo(Loaded<JmhResults> results, String method,
+      String stack, ToDoubleFunction<JmhResult> figure) {
+    Optional<JmhResult> ours = CallStacks.findDubbo(results, method, stack);
+    Optional<JmhResult> dubbo = CallStacks.findDubbo(results, method, CallStacks.DUBBO_TRIPLE);
+    if (ours.isEmpty() || dubbo.isEmpty()) {
+      return Optional.empty();
+    }
+    return Optional.of(new Compared(figure.applyAsDouble(ours.get()),
+        figure.applyAsDouble(dubbo.get()), CallStacks.DUBBO_TRIPLE));
+  }
+
+  /** Returns e.g. {@code ; switchboard-lean 2.30×, 1,234 calls/s}, or nothing if not run. */
+  private static String lean(Loaded<JmhResults> results, String method,
+      ToDoubleFunction<JmhResult> figure, String unit) {
+    return overDubbo(results, method, CallStacks.LEAN, figure).map(c -> "; " + CallStacks.LEAN
+        + " " + Fmt.ratio(c.ratio()) + ", " + Fmt.num(c.ours()) + " " + unit).orElse("");
+  }
+
+  /** One informational row per degraded scenario: cross-zone share and p99 by routing. */
+  private static List<TargetRow> zoneRouting(Loaded<ZoneSimTable> zones) {
+    String target = "zone-aware routing vs zone-blind (simulation, no target): ";
+    if (!zones.present()) {
+      return List.of(Check.reported(target + "zone A degraded").missing(zones.reason()).row());
+    }
+    List<TargetRow> rows = new ArrayList<>();
+    for (String scenario : zones.value().scenarios()) {
+      if (scenario.equals(ZONES_HEALTHY)) {
+        continue;
+      }
+      Check check = Check.reported(target + scenario);
+      List<ZoneSimTable.Row> runs = zones.value().rows().stream()
+          .filter(r -> r.scenario().equals(scenario)).toList();
+      for (String balancer : runs.stream().map(ZoneSimTable.Row::balancer).distinct().toList()) {
+        Optional<ZoneSimTable.Row> aware = runs.stream()
+            .filter(r -> r.balancer().equals(balancer) && r.zoneAware()).findFirst();
+        Optional<ZoneSimTable.Row> blind = runs.stream()
+            .filter(r -> r.balancer().equals(balancer) && !r.zoneAware()).findFirst();
+        if (aware.isEmpty() || blind.isEmpty()) {
+          check.missing(balancer + " zone-aware and zone-blind");
+          continue;
+        }
+        check.figure(String.format(Locale.ROOT, "%s: zone-aware %.1f %% cross-zone, p99 %s ms;"
+            + " zone-blind %.1f %%, %s ms", balancer, 100 * aware.get().crossZone(),
+            Fmt.num(aware.get().p99Millis()), 100 * blind.get().crossZone(),
+            Fmt.num(blind.get().p99Millis())));
+      }
+      rows.add(check.row());
+    }
+    return rows;
+  }
+
+  private static TargetRow subsetting(Loaded<SubsetSimTable> subsets) {
+    Check check = Check.reported(String.format(Locale.ROOT, "subsetting at C = N = %,d:"
+        + " connections per provider, random (rendezvous) subsets as Switchboard ships them"
+        + " (no target)", SUBSET_FLEET));
+    if (!subsets.present()) {
+      return check.missing(subsets.reason()).row();
+    }
+    SubsetSimTable table = subsets.value();
+    if (table.clients() != SUBSET_FLEET || table.providers() != SUBSET_FLEET) {
+      return check.missing(String.format(Locale.ROOT, "run at C = %,d, N = %,d",
+          table.clients(), table.providers())).row();
+    }
+    for (SubsetSimTable.Row row : table.rows()) {
+      if (row.random()) {
+        check.figure(String.format(Locale.ROOT, "k = %d: max %d, mean %s (max ÷ mean %s)",
+            row.k(), row.max(), Fmt.num(row.mean()), Fmt.ratio(row.max() / row.mean())));
+      }
+    }
+    return check.row();
+  }
+
+  /**
+   * Returns the discovery timings' scale table if it was measured at the targets' size, or
+   * notes on {@code check} why not.
+   */
+  private static Optional<DiscoveryTable.Scale> scale(ReportData data, Check check) {
+    if (!data.discovery().present()) {
+      check.missing(data.discovery().reason());
+      return Optional.empty();
+    }
+    Optional<DiscoveryTable.Scale> scale = data.discovery().value().scale();
+    if (scale.isEmpty()) {
+      check.missing("no scale table in " + ResultFiles.DISCOVERY);
+    } else if (scale.get().services() < SCALE_SERVICES) {
+      check.missing("quick run: " + scale.get().services() + " services");
+    } else if (scale.get().services() != SCALE_SERVICES
+        || scale.get().instances() != SCALE_INSTANCES) {
+      check.missing(String.format(Locale.ROOT, "run at %,d services × %d instances",
+          scale.get().services(), scale.get().instances()));
+    } else {
+      return scale;
+    }
+    return Optional.empty();
+  }
+
+  /** Adds {@code what}'s {@code value} judged against {@code limit}, or notes it missing. */
+  private static void atMost(Check check, String what, OptionalDouble value, String unit,
+      double limit) {
+    if (value.isEmpty()) {
+      check.missing(what + ": no row in " + ResultFiles.DISCOVERY);
+    } else {
+      check.figure(what + " " + Fmt.num(value.getAsDouble()) + " " + unit,
+          value.getAsDouble() <= limit);
+    }
+  }
+
+  private static TargetRow scaleConverge(ReportData data) {
+    Check check = new Check(String.format(Locale.ROOT, "%,d services × %d instances: a new"
+        + " consumer converges ≤ %s s", SCALE_SERVICES, SCALE_INSTANCES,
+        Fmt.limit(SCALE_CONVERGE_SECONDS)));
+    scale(data, check).ifPresent(s -> {
+      atMost(check, "a new consumer", s.convergeSeconds(), "s", SCALE_CONVERGE_SECONDS);
+      atMost(check, "another after the ensemble restarted", s.lateConvergeSeconds(), "s",
+          SCALE_CONVERGE_SECONDS);
+    });
+    return check.row();
+  }
+
+  private static TargetRow scaleReconverge(ReportData data) {
+    Check check = new Check("after a ZooKeeper restart the existing consumer re-converges ≤ "
+        + Fmt.limit(SCALE_CONVERGE_SECONDS) + " s");
+    scale(data, check).ifPresent(s -> {
+      if (s.rereadSeconds().isEmpty() || s.reconnectSeconds().isEmpty()) {
+        check.missing("no re-read after a restart in " + ResultFiles.DISCOVERY);
+        return;
+      }
+      double reread = s.rereadSeconds().getAsDouble();
+      check.figure(String.format(Locale.ROOT, "%s s after its session reconnected (%s s after"
+          + " the ensemble restarted, the rest being ZooKeeper's reconnect)%s", Fmt.num(reread),
+          Fmt.num(s.reconnectSeconds().getAsDouble() + reread), s.fewest().isEmpty() ? ""
+              : String.format(Locale.ROOT, "; meanwhile it published at least %d of %d"
+                  + " instances for every service", s.fewest().getAsInt(), s.fewestOf())),
+          reread <= SCALE_CONVERGE_SECONDS);
+    });
+    return check.row();
+  }
+
+  private static TargetRow scaleHeap(ReportData data) {
+    Check check = new Check("≤ " + Fmt.limit(SCALE_HEAP_MEGABYTES) + " MB of heap for that view");
+    scale(data, check).ifPresent(s -> atMost(check, "consumer heap", s.heapMegabytes(), "MB",
+        SCALE_HEAP_MEGABYTES));
+    return check.row();
+  }
+
+  private static TargetRow scaleRegister(ReportData data) {
+    Check check = new Check(String.format(Locale.ROOT, "%,d instances register ≤ %s s against"
+        + " a %d-node ensemble", SCALE_SERVICES * SCALE_INSTANCES,
+        Fmt.limit(SCALE_REGISTER_SECONDS), SCALE_ENSEMBLE));
+    scale(data, check).ifPresent(s -> {
+      if (s.ensemble() != SCALE_ENSEMBLE) {
+        check.missing(s.ensemble() == 0 ? "no ensemble stated in " + ResultFiles.DISCOVERY
+            + " (an older run on one server)" : "run on a " + s.ensemble() + "-node ensemble");
+        return;
+      }
+      atMost(check, "registering", s.registerSeconds(), "s through " + s.sessions()
+          + " sessions", SCALE_REGISTER_SECONDS);
+    });
+    return check.row();
   }
 }

@@ -33,10 +33,8 @@ final class TelemetrySection {
     if (!results.present()) {
       return out.append(results.sentence()).append("\n\n").toString();
     }
-    if (!results.value().isEmpty()) {
-      out.append("Measured: ").append(results.value().all().get(0).iterations())
-          .append(".\n\n");
-    }
+    results.value().iterations().ifPresent(i -> out.append("Measured: ").append(i)
+        .append(".\n\n"));
     for (String transport : CallStacks.TRANSPORTS) {
       transport(out, results, transport);
     }
@@ -45,7 +43,7 @@ final class TelemetrySection {
 
   private static void transport(StringBuilder out, Loaded<JmhResults> results,
       String transport) {
-    out.append("### ").append(capitalized(CallStacks.label(transport))).append("\n\n");
+    out.append("### ").append(Fmt.capitalized(CallStacks.label(transport))).append("\n\n");
     Optional<JmhResult> off = CallStacks.findTelemetry(results, transport,
         CallStacks.TELEMETRY_OFF);
     MarkdownTable table = new MarkdownTable("telemetry", "", "mean", "p50", "p99", "B/call",
@@ -68,9 +66,5 @@ final class TelemetrySection {
           off.map(b -> Fmt.ratio(p50 / CallStacks.p50(b))).orElse("not run"));
     }
     out.append(table).append('\n');
-  }
-
-  private static String capitalized(String text) {
-    return Character.toUpperCase(text.charAt(0)) + text.substring(1);
   }
 }

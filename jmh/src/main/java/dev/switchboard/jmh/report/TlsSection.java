@@ -41,7 +41,7 @@ final class TlsSection {
 
   private static void provider(StringBuilder out, TlsRun run) {
     TlsProvider provider = run.provider();
-    out.append("### ").append(capitalized(provider.expected())).append(" (`")
+    out.append("### ").append(Fmt.capitalized(provider.expected())).append(" (`")
         .append(provider.step()).append("`, ").append(provider.how("`")).append(")\n\n");
     Loaded<JmhResults> results = run.results();
     if (!results.present()) {
@@ -49,9 +49,8 @@ final class TlsSection {
       return;
     }
     out.append(run.sentence());
-    if (!results.value().isEmpty()) {
-      out.append(" Measured: ").append(results.value().all().get(0).iterations()).append('.');
-    }
+    results.value().iterations().ifPresent(i -> out.append(" Measured: ").append(i)
+        .append('.'));
     out.append("\n\n");
     Optional<JmhResult> baseline = CallStacks.findTls(results, CallStacks.TLS_RAW);
     MarkdownTable table = new MarkdownTable("stack", "", "mean", "p50", "p99",
@@ -73,9 +72,5 @@ final class TlsSection {
               : baseline.map(b -> Fmt.signed(p50 - CallStacks.p50(b))).orElse("not run"));
     }
     out.append(table).append('\n');
-  }
-
-  private static String capitalized(String text) {
-    return Character.toUpperCase(text.charAt(0)) + text.substring(1);
   }
 }

@@ -26,10 +26,14 @@ class BenchmarkSuiteTest {
   }
 
   private BenchmarkSuite suite(Step... steps) {
+    return suite(false, "jmh/bench --quick", steps);
+  }
+
+  private BenchmarkSuite suite(boolean partial, String invokedAs, Step... steps) {
     PrintStream out = new PrintStream(console, true, StandardCharsets.UTF_8);
-    return new BenchmarkSuite(new SuitePlan(SuiteMode.QUICK, docs, List.of(steps)),
+    return new BenchmarkSuite(new SuitePlan(SuiteMode.QUICK, docs, List.of(steps)), partial,
         new ChildJvm(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-            System.getProperty("java.class.path"), out), "jmh/bench --quick", "test", out);
+            System.getProperty("java.class.path"), out), invokedAs, "test", out);
   }
 
   @Test
@@ -92,10 +96,77 @@ class BenchmarkSuiteTest {
     assertThat(options.docs()).isEqualTo(Path.of("docs"));
     assertThat(BenchmarkSuite.Options.parse(new String[] {"--full", "--docs", "/tmp/d"}))
         .isEqualTo(new BenchmarkSuite.Options(SuiteMode.FULL, Path.of("/tmp/d"), false, "",
-            false));
+            false, List.of()));
     assertThatThrownBy(() -> BenchmarkSuite.Options.parse(new String[] {"--fast"}))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("--fast");
     assertThatThrownBy(() -> BenchmarkSuite.Options.parse(new String[] {"--docs"}))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("needs a value");
+  }
+
+  @Test
+  void onlyTakesCommaSeparatedStepNames() {
+    assertThat(BenchmarkSuite.Options.parse(new String[] {"--only", "zone-sim, discovery,,zone-sim",
+        "--full", "--plan"})).isEqualTo(new BenchmarkSuite.Options(SuiteMode.FULL,
+            Path.of("docs"), true, "", false, List.of("zone-sim", "discovery")));
+    assertThatThrownBy(() -> BenchmarkSuite.Options.parse(new String[] {"--only", " , "}))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("--only needs step"
+            + " names");
+    assertThatThrownBy(() -> BenchmarkSuite.Options.parse(new String[] {"--only"}))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("needs a value");
+  }
+
+  @Test
+  void aRunOfOnlySomeStepsKeepsTheOtherResultsAndIsARerunInTheRecord() throws Exception {
+    suite(step("first", "write", "first.txt"), step("second", "write", "second.txt")).run();
+    Path first = docs.resolve("bench/first.txt");
+    Files.writeString(first, "kept\n");
+
+    suite(true, "jmh/bench --only second", step("second", "write", "second.txt")).run();
+
+    assertThat(first).hasContent("kept");
+    SuiteRecord record = SuiteRecord.read(docs.resolve("bench/suite-run.json"));
+    assertThat(record.invokedAs()).isEqualTo("jmh/bench --quick");
+    assertThat(record.steps()).extracting(SuiteRecord.StepRecord::name)
+        .containsExactly("first", "second");
+    assertThat(record.reruns()).singleElement().satisfies(rerun -> {
+      assertThat(rerun.invokedAs()).isEqualTo("jmh/bench --only second");
+      assertThat(rerun.steps()).extracting(SuiteRecord.StepRecord::name)
+          .containsExactly("second");
+      assertThat(rerun.started()).isAfterOrEqualTo(record.finished());
+    });
+    assertThat(record.rerunOf("second")).contains(record.reruns().get(0));
+    assertThat(record.rerunOf("first")).isEmpty();
+    String report = Files.readString(docs.resolve("benchmarks.md"));
+    assertThat(report).contains("| command | `jmh/bench --quick`, i.e. `test` |")
+        .containsPattern("\\| re-run \\| steps second at \\d{4}-\\d\\d-\\d\\d \\S+ UTC to .*, quick"
+            + " mode: `jmh/bench --only second`, i.e. `test` \\|")
+        .containsPattern("- second: fake second, .*\\(re-run at \\d{4}-.* UTC, took ");
+    assertThat(console.toString(StandardCharsets.UTF_8)).contains("== only 1 step;");
+  }
+
+  @Test
+  void aRunOfOnlySomeStepsWithoutAnEarlierRecordIsTheRecord() throws Exception {
+    suite(true, "jmh/bench --only second", step("second", "write", "second.txt")).run();
+
+    SuiteRecord record = SuiteRecord.read(docs.resolve("bench/suite-run.json"));
+    assertThat(record.invokedAs()).isEqualTo("jmh/bench --only second");
+    assertThat(record.reruns()).isEmpty();
+    assertThat(console.toString(StandardCharsets.UTF_8))
+        .contains("the suite record will hold only this run (no suite-run.json)");
+  }
+
+  @Test
+  void aFailedRerunIsRecordedAsSuch() throws Exception {
+    suite(step("first", "write", "first.txt")).run();
+
+    assertThatThrownBy(suite(true, "jmh/bench --only broken", step("broken", "fail",
+        "broken.json"))::run).isInstanceOf(StepFailedException.class);
+
+    SuiteRecord record = SuiteRecord.read(docs.resolve("bench/suite-run.json"));
+    assertThat(record.failedStep()).isNull();
+    assertThat(record.reruns()).singleElement()
+        .satisfies(rerun -> assertThat(rerun.failedStep()).isEqualTo("broken"));
+    assertThat(record.latestSteps()).extracting(SuiteRecord.StepRecord::name)
+        .containsExactly("first", "broken");
   }
 }

@@ -35,4 +35,63 @@ class DiscoveryTableTest {
 
     assertThat(table.firstPickMax()).hasValue(1204.5);
   }
+
+  /** The scale table as {@code DiscoveryTimings} writes it at 1,000 services. */
+  static final String SCALE = """
+      ### 1000 services × 10 instances, 3-node ensemble
+
+      | measure | value |
+      | --- | --- |
+      | register 10,000 instance nodes (100 sessions) | 12.93 s |
+      | a new consumer: 1000 watches converge | 1.27 s |
+      | consumer heap for them | 9.9 MB |
+      | whole ensemble stopped and started (took 0.5 s): until the existing consumer is \
+      connected again | 1.12 s |
+      | then until it has read all 1000 services again | 1.42 s |
+      | then a new consumer: 1000 watches converge | 1.19 s |
+      | ensemble restarted: fewest instances the existing consumer published for any service \
+      | 10 of 10 |
+      """;
+
+  @Test
+  void theScaleTableIsReadWithEveryFigure() {
+    DiscoveryTable.Scale scale = DiscoveryTable.parse(SCALE).scale().orElseThrow();
+
+    assertThat(scale.services()).isEqualTo(1000);
+    assertThat(scale.instances()).isEqualTo(10);
+    assertThat(scale.ensemble()).isEqualTo(3);
+    assertThat(scale.sessions()).isEqualTo(100);
+    assertThat(scale.registerSeconds()).hasValue(12.93);
+    assertThat(scale.convergeSeconds()).hasValue(1.27);
+    assertThat(scale.heapMegabytes()).hasValue(9.9);
+    assertThat(scale.reconnectSeconds()).hasValue(1.12);
+    assertThat(scale.rereadSeconds()).hasValue(1.42);
+    assertThat(scale.lateConvergeSeconds()).hasValue(1.19);
+    assertThat(scale.fewest()).hasValue(10);
+    assertThat(scale.fewestOf()).isEqualTo(10);
+  }
+
+  @Test
+  void anOlderScaleTableLeavesTheRowsItLacksEmpty() {
+    DiscoveryTable table = DiscoveryTable.parse("""
+        ### 1000 services × 10 instances
+
+        | measure | value |
+        | --- | --- |
+        | register 10,000 instance nodes (10 sessions) | 23.1 s |
+        | consumer: 1000 watches converge | 6.94 s |
+        | consumer heap for them | 16.3 MB |
+        """);
+
+    DiscoveryTable.Scale scale = table.scale().orElseThrow();
+    assertThat(scale.ensemble()).isZero();
+    assertThat(scale.sessions()).isEqualTo(10);
+    assertThat(scale.registerSeconds()).hasValue(23.1);
+    assertThat(scale.convergeSeconds()).isEmpty();
+    assertThat(scale.heapMegabytes()).hasValue(16.3);
+    assertThat(scale.rereadSeconds()).isEmpty();
+    assertThat(scale.fewest()).isEmpty();
+    assertThat(table.firstPickMax()).isEmpty();
+    assertThat(DiscoveryTable.parse("10 rounds\n").scale()).isEmpty();
+  }
 }

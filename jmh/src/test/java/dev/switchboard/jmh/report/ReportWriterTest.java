@@ -407,7 +407,7 @@ class ReportWriterTest {
     assertThat(report).contains("## Telemetry (µs per blocking unary call, metrics and traces on"
         + " vs off)\n\n`TelemetryCallBenchmark`");
     assertThat(report).contains("The last two columns compare each p50 with `off`'s.\n\n"
-        + "Not run (no call-telemetry.json).\n\n## Hash quality");
+        + "Not run (no call-telemetry.json).\n\n## Dubbo 3 over Triple, side by side");
     assertThat(report).doesNotContain("### In-process");
     assertThat(report).contains("| " + METRICS_IN_PROCESS_TARGET + " | no call-telemetry.json"
         + " | not run |\n| " + METRICS_NETTY_TARGET + " | no call-telemetry.json | not run |\n| "
@@ -450,5 +450,213 @@ class ReportWriterTest {
         + Path.of("docs", "bench", "call-telemetry.json") + "`\n");
     assertThat(report.indexOf("- call-telemetry: ")).isGreaterThan(
         report.indexOf("- call-tls-jdk: ")).isLessThan(report.indexOf("- hash-quality: "));
+  }
+
+  private static final String DUBBO_THROUGHPUT_TARGET = "Switchboard ≥ 1.5 × Dubbo Triple's"
+      + " throughput (1 thread, 8 threads, async 64 in flight)";
+  private static final String DUBBO_P50_TARGET = "Switchboard p50 ≤ 0.7 × Dubbo Triple's p50";
+
+  @Test
+  void dubboSectionHasEveryStackWithRatiosToDubboTriple() throws Exception {
+    Fixtures.docs(docs);
+
+    String report = writeReport();
+
+    String section = report.substring(report.indexOf("## Dubbo 3 over Triple, side by side"),
+        report.indexOf("## Hash quality"));
+    assertThat(section).contains("Measured: 1 fork, 2 × 1 s warm-up, 3 × 1 s measured.\n\n"
+        + "| stack | mean, µs | p50, µs | p99, µs | p50 ÷ Dubbo | 1 thread, calls/s | ÷ Dubbo"
+        + " | 8 threads, calls/s | ÷ Dubbo | async 64 in flight, calls/s | ÷ Dubbo |\n");
+    assertThat(section).contains("| `dubbo-triple` | 281.2 ± 9.4 | 250.9 | 612.4 | 1.00×"
+        + " | 3,512 ± 121 | 1.00× | 9,805 ± 402 | 1.00× | 7,101 ± 300 | 1.00× |\n");
+    // p50 167.424 / 250.880; 5,987.2 / 3,512.4, 13,220.9 / 9,804.6, 11,204.8 / 7,101.3 calls/s
+    assertThat(section).contains("| `switchboard` | 181.7 ± 5.0 | 167.4 | 330.8 | 0.67×"
+        + " | 5,987 ± 210 | 1.70× | 13,221 ± 530 | 1.35× | 11,205 ± 388 | 1.58× |\n");
+    assertThat(report.indexOf("## Dubbo 3")).isGreaterThan(report.indexOf("## Telemetry"));
+  }
+
+  @Test
+  void dubboTargetsJudgeSwitchboardAndShowTheLeanStack() throws Exception {
+    Fixtures.docs(docs);
+
+    ReportData data = ReportData.load(docs);
+
+    assertThat(target(data, DUBBO_THROUGHPUT_TARGET)).isEqualTo(new TargetRow(
+        DUBBO_THROUGHPUT_TARGET, "1 thread: switchboard 1.70× dubbo-triple (5,987 vs 3,512"
+            + " calls/s; switchboard-lean 1.95×, 6,840 calls/s); 8 threads: switchboard 1.35×"
+            + " dubbo-triple (13,221 vs 9,805 calls/s; switchboard-lean 1.43×, 14,002 calls/s);"
+            + " async 64 in flight: switchboard 1.58× dubbo-triple (11,205 vs 7,101 calls/s;"
+            + " switchboard-lean 1.62×, 11,530 calls/s)", "not met"));
+    assertThat(target(data, DUBBO_P50_TARGET)).isEqualTo(new TargetRow(DUBBO_P50_TARGET,
+        "switchboard 0.67× dubbo-triple (p50 167.4 vs 250.9 µs; switchboard-lean 0.56×,"
+            + " 140.5 µs)", "met"));
+  }
+
+  @Test
+  void aQuickDubboRunWithoutTheOtherStacksIsJudgedOnSwitchboardAlone() throws Exception {
+    Fixtures.docs(docs);
+    // the 8-thread throughput to 15,000 calls/s: 1.53×; the lean stack not run
+    replaceInFixture(ResultFiles.CALL_DUBBO_TRIPLE, "\"score\": 13220.9", "\"score\": 15000.0");
+    Path file = docs.resolve("bench").resolve(ResultFiles.CALL_DUBBO_TRIPLE);
+    Files.writeString(file, Files.readString(file).replace("switchboard-lean", "not-run"));
+
+    ReportData data = ReportData.load(docs);
+
+    assertThat(target(data, DUBBO_THROUGHPUT_TARGET).verdict()).isEqualTo("met");
+    assertThat(target(data, DUBBO_THROUGHPUT_TARGET).measured()).contains("8 threads:"
+        + " switchboard 1.53× dubbo-triple (15,000 vs 9,805 calls/s); async").doesNotContain(
+            "switchboard-lean");
+    assertThat(writeReport()).contains("| `switchboard-lean` | not run | not run | not run"
+        + " | not run | not run | not run | not run | not run | not run | not run |");
+  }
+
+  @Test
+  void aMissingDubboResultIsNotRun() throws Exception {
+    Fixtures.docs(docs);
+    Files.delete(docs.resolve("bench").resolve(ResultFiles.CALL_DUBBO_TRIPLE));
+
+    String report = writeReport();
+
+    assertThat(report).contains("over `dubbo-triple`'s.\n\nNot run (no call-dubbo-triple.json)."
+        + "\n\n## Hash quality");
+    assertThat(report).contains("| " + DUBBO_THROUGHPUT_TARGET + " | no call-dubbo-triple.json"
+        + " | not run |\n| " + DUBBO_P50_TARGET + " | no call-dubbo-triple.json | not run |\n");
+  }
+
+  private static final String CONVERGE_TARGET = "1,000 services × 10 instances: a new consumer"
+      + " converges ≤ 2 s";
+  private static final String RECONVERGE_TARGET = "after a ZooKeeper restart the existing"
+      + " consumer re-converges ≤ 2 s";
+  private static final String HEAP_TARGET = "≤ 50 MB of heap for that view";
+  private static final String REGISTER_TARGET = "10,000 instances register ≤ 10 s against a"
+      + " 3-node ensemble";
+
+  @Test
+  void aQuickRunsTwoHundredServicesDoNotJudgeTheScaleTargets() throws Exception {
+    Fixtures.docs(docs);
+
+    String report = writeReport();
+
+    for (String target : List.of(CONVERGE_TARGET, RECONVERGE_TARGET, HEAP_TARGET,
+        REGISTER_TARGET)) {
+      assertThat(report).contains("| " + target + " | quick run: 200 services | not run |");
+    }
+    assertThat(report).contains("### 200 services × 10 instances, 3-node ensemble");
+  }
+
+  @Test
+  void theScaleTargetsAreJudgedAtOneThousandServices() throws Exception {
+    Fixtures.docs(docs);
+    String timings = Fixtures.text(ResultFiles.DISCOVERY);
+    Files.writeString(docs.resolve("bench").resolve(ResultFiles.DISCOVERY),
+        timings.substring(0, timings.indexOf("### 200")) + DiscoveryTableTest.SCALE);
+
+    ReportData data = ReportData.load(docs);
+
+    assertThat(target(data, CONVERGE_TARGET)).isEqualTo(new TargetRow(CONVERGE_TARGET,
+        "a new consumer 1.27 s; another after the ensemble restarted 1.19 s", "met"));
+    assertThat(target(data, RECONVERGE_TARGET)).isEqualTo(new TargetRow(RECONVERGE_TARGET,
+        "1.42 s after its session reconnected (2.54 s after the ensemble restarted, the rest"
+            + " being ZooKeeper's reconnect); meanwhile it published at least 10 of 10 instances"
+            + " for every service", "met"));
+    assertThat(target(data, HEAP_TARGET)).isEqualTo(new TargetRow(HEAP_TARGET,
+        "consumer heap 9.90 MB", "met"));
+    assertThat(target(data, REGISTER_TARGET)).isEqualTo(new TargetRow(REGISTER_TARGET,
+        "registering 12.9 s through 100 sessions", "not met"));
+  }
+
+  @Test
+  void anOlderSingleServerScaleTableJudgesOnlyWhatItHas() throws Exception {
+    Fixtures.docs(docs);
+    Files.writeString(docs.resolve("bench").resolve(ResultFiles.DISCOVERY), """
+        ### 1000 services × 10 instances
+
+        | measure | value |
+        | --- | --- |
+        | register 10,000 instance nodes (10 sessions) | 23.1 s |
+        | consumer: 1000 watches converge | 6.94 s |
+        | consumer heap for them | 16.3 MB |
+        """);
+
+    ReportData data = ReportData.load(docs);
+
+    assertThat(target(data, HEAP_TARGET).verdict()).isEqualTo("met");
+    assertThat(target(data, REGISTER_TARGET)).isEqualTo(new TargetRow(REGISTER_TARGET,
+        "no ensemble stated in discovery.md (an older run on one server)", "not run"));
+    assertThat(target(data, CONVERGE_TARGET)).isEqualTo(new TargetRow(CONVERGE_TARGET,
+        "a new consumer: no row in discovery.md, another after the ensemble restarted: no row"
+            + " in discovery.md", "not run"));
+    assertThat(target(data, RECONVERGE_TARGET).measured())
+        .isEqualTo("no re-read after a restart in discovery.md");
+  }
+
+  @Test
+  void zoneAndSubsettingSimulationsAreEmbeddedAndReported() throws Exception {
+    Fixtures.docs(docs);
+
+    String report = writeReport();
+
+    assertThat(report).contains("## Zone-aware routing (simulation)\n\n`ZoneSimulation`");
+    assertThat(report).contains("Cross-zone is the share of requests sent to zone B.\n\nSeed 42;"
+        + " 500 requests a second");
+    assertThat(report).contains("## Subsetting (computed)\n\n`SubsetSimulation`");
+    assertThat(report).contains("| random (rendezvous hashing) | 10 | 0 | 24 | 10.0 | 2.40"
+        + " | 10.3 % |");
+    assertThat(report.indexOf("## Zone-aware")).isGreaterThan(report.indexOf("## Tail latency"))
+        .isLessThan(report.indexOf("## Subsetting"));
+    assertThat(report.indexOf("## Subsetting")).isLessThan(report.indexOf("## Discovery"));
+    List<TargetRow> zones = Targets.compute(ReportData.load(docs)).stream()
+        .filter(row -> row.target().startsWith("zone-aware routing vs zone-blind")).toList();
+    assertThat(zones).extracting(TargetRow::target).containsExactly(
+        "zone-aware routing vs zone-blind (simulation, no target): one of zone A's three"
+            + " backends fails every call fast",
+        "zone-aware routing vs zone-blind (simulation, no target): two of zone A's three"
+            + " backends fail every call fast",
+        "zone-aware routing vs zone-blind (simulation, no target): zone A is 3× slower (every"
+            + " backend, no failures)");
+    assertThat(zones).allSatisfy(row -> assertThat(row.verdict()).isEqualTo("reported"));
+    assertThat(zones.get(0).measured()).startsWith("sb-wrr: zone-aware 0.0 % cross-zone, p99"
+        + " 9.31 ms; zone-blind 59.9 %, 10.2 ms; sb-least-request: zone-aware 0.0 %");
+    assertThat(zones.get(2).measured()).contains("sb-peak-ewma: zone-aware 0.0 % cross-zone,"
+        + " p99 27.4 ms; zone-blind 72.6 %, 24.0 ms");
+    String subsets = "subsetting at C = N = 1,000: connections per provider, random"
+        + " (rendezvous) subsets as Switchboard ships them (no target)";
+    assertThat(target(ReportData.load(docs), subsets)).isEqualTo(new TargetRow(subsets,
+        "k = 10: max 24, mean 10.0 (max ÷ mean 2.40×); k = 20: max 35, mean 20.0 (max ÷ mean"
+            + " 1.75×); k = 50: max 77, mean 50.0 (max ÷ mean 1.54×)", "reported"));
+  }
+
+  @Test
+  void theHeaderNamesEachRerunWithItsStepsTimeAndCommand() throws Exception {
+    Instant started = Instant.parse("2026-11-26T21:00:00Z");
+    MachineInfo machine = new MachineInfo("Test CPU", 2, "8.0 GiB", "Test OS", "Test JDK");
+    SuiteRecord.StepRecord pick = new SuiteRecord.StepRecord("pick-1t", "pick cost",
+        "bench/pick-1t.json", "java pick", 53, 61);
+    SuiteRecord.StepRecord dubbo = new SuiteRecord.StepRecord("dubbo-triple", "Dubbo",
+        "bench/call-dubbo-triple.json", "java dubbo", 91, 95);
+    Instant rerun = Instant.parse("2026-12-02T10:00:00Z");
+    new SuiteRecord("full", "jmh/bench --full", "java suite --full", started,
+        started.plusSeconds(500), machine, List.of(pick), null)
+        .withRerun(new SuiteRecord("quick", "jmh/bench --only dubbo-triple,pick-1t",
+            "java suite --only dubbo-triple,pick-1t", rerun, rerun.plusSeconds(160),
+            new MachineInfo("Other CPU", 4, "16 GiB", "Test OS", "Other JDK"),
+            List.of(pick, dubbo), null))
+        .write(Files.createDirectories(docs.resolve("bench")).resolve(ResultFiles.SUITE_RUN));
+
+    String report = writeReport();
+
+    assertThat(report).contains("| mode | full |\n| command | `jmh/bench --full`, i.e. `java"
+        + " suite --full` |\n| run | 2026-11-26 21:00:00 UTC to 2026-11-26 21:08:20 UTC (8 min"
+        + " 20 s; steps 1 min 01 s, estimated 53 s) |\n| re-run | steps pick-1t, dubbo-triple at"
+        + " 2026-12-02 10:00:00 UTC to 2026-12-02 10:02:40 UTC (2 min 40 s), quick mode, on"
+        + " Other CPU (4 cores), Other JDK: `jmh/bench --only dubbo-triple,pick-1t`, i.e. `java"
+        + " suite --only dubbo-triple,pick-1t` |\n| CPU | Test CPU,");
+    assertThat(report).contains("- pick-1t: pick cost, [bench/pick-1t.json](bench/pick-1t.json)"
+        + " (re-run at 2026-12-02 10:00:00 UTC, took 1 min 01 s, estimated 53 s)\n"
+        + "  `java pick`\n- dubbo-triple: Dubbo, [bench/call-dubbo-triple.json]"
+        + "(bench/call-dubbo-triple.json) (re-run at 2026-12-02 10:00:00 UTC, took 1 min 35 s,"
+        + " estimated 1 min 31 s)\n  `java dubbo`\n");
+    assertThat(SuiteRecord.read(docs.resolve("bench").resolve(ResultFiles.SUITE_RUN)).reruns())
+        .singleElement().satisfies(r -> assertThat(r.machine().cpu()).isEqualTo("Other CPU"));
   }
 }

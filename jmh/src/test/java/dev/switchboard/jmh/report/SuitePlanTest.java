@@ -3,10 +3,13 @@ package dev.switchboard.jmh.report;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.switchboard.jmh.call.DubboTripleBenchmark;
 import dev.switchboard.jmh.call.TelemetryCallBenchmark;
 import dev.switchboard.jmh.call.TlsCallBenchmark;
 import dev.switchboard.jmh.lb.DubboPickBenchmark;
 import dev.switchboard.jmh.lb.PickBenchmark;
+import dev.switchboard.jmh.sim.SubsetSimulation;
+import dev.switchboard.jmh.sim.ZoneSimulation;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -241,5 +244,93 @@ class SuitePlanTest {
     assertThatThrownBy(() -> run.captureStdout(Path.of("x.json")))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("overwrite");
     assertThat(run.stdoutCapture()).isNull();
+  }
+
+  private static final String DUBBO_LOGGER = "-Ddubbo.application.logger=slf4j";
+
+  @Test
+  void dubboStepRunsEachMethodsOwnModeAndThreadsAndKeepsItsForkedJvmArgument() throws Exception {
+    SuitePlan full = SuitePlan.of(SuiteMode.FULL, DOCS);
+    List<String> names = full.steps().stream().map(Step::name).toList();
+    assertThat(names.indexOf("dubbo-triple")).isEqualTo(names.indexOf("call-telemetry") + 1);
+    JmhRun dubbo = run(full, "dubbo-triple");
+    JmhRun latency = run(full, "call-latency");
+
+    assertThat(dubbo.benchmarks()).containsExactly(DubboTripleBenchmark.class);
+    assertThat(dubbo.settings()).isEqualTo(latency.settings());
+    assertThat(dubbo.forkOverheadSeconds()).isEqualTo(latency.forkOverheadSeconds());
+    assertThat(dubbo.combinations()).isEqualTo(20); // 4 methods × 5 stacks
+    assertThat(dubbo.resultFile()).isEqualTo(DOCS.resolve("bench").resolve(
+        "call-dubbo-triple.json"));
+    CommandLineOptions options = jmhOptions(dubbo);
+    assertThat(options.getThreads().hasValue()).isFalse(); // @Threads(8) must not become -t 1
+    assertThat(options.getBenchModes()).isEmpty();
+    // no -jvmArgsAppend, which would replace the class's @Fork(jvmArgsAppend = logger)
+    assertThat(options.getJvmArgsAppend().hasValue()).isFalse();
+    assertThat(options.getIncludes())
+        .containsExactly("dev\\.switchboard\\.jmh\\.call\\.DubboTripleBenchmark\\.");
+    // a run that adds its own forked-JVM arguments passes the class's first
+    assertThat(jmhOptions(dubbo.jvmArgsAppend("-Da=1")).getJvmArgsAppend().get())
+        .containsExactly(DUBBO_LOGGER, "-Da=1");
+    // full: 20 × 3 forks × (16 s iterating + 2.5 s start-up) + 1 s
+    assertThat(dubbo.estimatedSeconds()).isEqualTo(1111.0);
+  }
+
+  @Test
+  void inQuickModeTheDubboStepIsOnRequestWithTheStacksItsTargetsNeed() throws Exception {
+    SuitePlan quick = SuitePlan.of(SuiteMode.QUICK, DOCS);
+
+    assertThat(quick.steps()).extracting(Step::name).doesNotContain("dubbo-triple");
+    assertThat(quick.onRequest()).extracting(Step::name).containsExactly("dubbo-triple");
+    JmhRun dubbo = (JmhRun) quick.onRequest().get(0);
+    assertThat(dubbo.params()).containsEntry("stack",
+        List.of("dubbo-triple", "raw-deadline", "switchboard"));
+    assertThat(dubbo.combinations()).isEqualTo(12);
+    assertThat(dubbo.estimatedSeconds()).isEqualTo(91.0); // 12 × (5 + 2.5) + 1
+    assertThat(quick.describe()).contains("On request only (--only NAME), not in the run or its"
+        + " estimate:\n  dubbo-triple ");
+    assertThat(jmhOptions(dubbo).getThreads().hasValue()).isFalse();
+  }
+
+  @Test
+  void onlyKeepsTheNamedStepsInPlanOrderAndRejectsOthersListingTheSteps() {
+    SuitePlan quick = SuitePlan.of(SuiteMode.QUICK, DOCS);
+
+    SuitePlan only = quick.only(List.of("dubbo-triple", "zone-sim", "pick-1t"));
+
+    assertThat(only.steps()).extracting(Step::name)
+        .containsExactly("pick-1t", "zone-sim", "dubbo-triple");
+    assertThat(only.onRequest()).isEmpty();
+    assertThat(only.describe()).startsWith("Benchmark suite, quick mode: 3 steps, estimated")
+        .doesNotContain("call-latency").doesNotContain("On request");
+    assertThatThrownBy(() -> quick.only(List.of("zone-sim", "pick-3t")))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith("no step pick-3t in the quick plan; its steps: pick-1t, pick-2t,")
+        .hasMessageEndingWith("subset-sim, discovery, dubbo-triple");
+  }
+
+  @Test
+  void simulationStepsAndDiscoveryEstimate() {
+    for (SuiteMode mode : SuiteMode.values()) {
+      SuitePlan plan = SuitePlan.of(mode, DOCS);
+      List<String> names = plan.steps().stream().map(Step::name).toList();
+      assertThat(names).containsSubsequence("tail-sim", "zone-sim", "subset-sim", "discovery");
+      MainRun zones = (MainRun) plan.steps().get(names.indexOf("zone-sim"));
+      MainRun subsets = (MainRun) plan.steps().get(names.indexOf("subset-sim"));
+      Path bench = DOCS.resolve("bench");
+      assertThat(zones.arguments()).containsExactly(ZoneSimulation.class.getName(), "--seed",
+          "42", "--markdown", bench.resolve("zone-sim.md").toString());
+      assertThat(subsets.arguments()).containsExactly(SubsetSimulation.class.getName(),
+          "--clients", "1000", "--providers", "1000", "--seed", "42", "--markdown",
+          bench.resolve("subset-sim.md").toString());
+      assertThat(zones.resultFile()).isEqualTo(bench.resolve("zone-sim.md"));
+      assertThat(subsets.stdoutCapture()).isNull();
+    }
+    Step quick = SuitePlan.of(SuiteMode.QUICK, DOCS).only(List.of("discovery")).steps().get(0);
+    Step full = SuitePlan.of(SuiteMode.FULL, DOCS).only(List.of("discovery")).steps().get(0);
+    assertThat(quick.estimatedSeconds()).isEqualTo(24.0); // 4 + 10 rounds + 200 × 0.05
+    assertThat(full.estimatedSeconds()).isEqualTo(84.0); // 4 + 30 rounds + 1,000 × 0.05
+    assertThat(full.estimateFormula()).startsWith("4 s start-up + 30 rounds × 1 s + 1000"
+        + " services × 0.05 s");
   }
 }

@@ -79,7 +79,7 @@ final class AppInstances implements AutoCloseable {
 
   private void notifySubscribers() {
     for (Runnable subscriber : List.copyOf(subscribers)) {
-      subscriber.run();
+      RegistryExecutor.guarded("Refreshing a watch of application " + app, subscriber).run();
     }
   }
 
@@ -107,6 +107,9 @@ final class AppInstances implements AutoCloseable {
 
   /** Notes a reconnect: every instance and override node is read again ({@link #resyncing}). */
   void resync() {
+    if (initialized()) {
+      instances(); // parse now: refreshes during the re-read use this view, not a half-read one
+    }
     cache.resync();
     overrideCache.resync();
   }

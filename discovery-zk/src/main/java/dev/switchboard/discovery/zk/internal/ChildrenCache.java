@@ -63,11 +63,12 @@ final class ChildrenCache implements AutoCloseable {
   private final Watcher watcher;
   private final Map<String, Child> children = new HashMap<>();
   private final Collection<Child> view = Collections.unmodifiableCollection(children.values());
-  private int outstanding; // requests issued and not answered
+  private int outstanding; // requests of the latest pass issued and not answered
   private int pass; // the number of the latest watch-and-read
   private boolean readIncomplete; // a request of the latest pass failed on the connection
   private boolean resyncPending; // a re-read whose completion is still to be announced
   private boolean changedInPass; // a change seen during that re-read, announced at its end
+  private boolean retryWhenIdle; // the first read is to be retried if it ends incomplete
   private boolean initialized;
   private boolean closed;
 
@@ -109,8 +110,13 @@ final class ChildrenCache implements AutoCloseable {
    * session not yet established); for the first connection, which is no reconnection.
    */
   void retryIfUnread() {
-    if (!closed && !initialized && outstanding == 0) {
+    if (closed || initialized) {
+      return;
+    }
+    if (outstanding == 0) {
       watchAndRead();
+    } else {
+      retryWhenIdle = true; // a request queued before the connection may still give up
     }
   }
 
@@ -124,7 +130,7 @@ final class ChildrenCache implements AutoCloseable {
    * of it failed on the connection, to be repeated at the next resync).
    */
   boolean resyncing() {
-    return !closed && initialized && (outstanding > 0 || readIncomplete);
+    return !closed && initialized && resyncPending;
   }
 
   /** Returns the children now cached: a live view, to be read on the executor only. */
@@ -134,12 +140,16 @@ final class ChildrenCache implements AutoCloseable {
 
   private void watchAndRead() {
     pass++;
+    outstanding = 0; // an earlier pass's requests no longer count
     readIncomplete = false;
-    issue(watching -> client.watchers().add().withMode(AddWatchMode.PERSISTENT_RECURSIVE)
-            .inBackground(watching, executor).usingWatcher(watcher).forPath(parent),
+    // (callback, context, executor): Curator's add-watch builder takes a two-argument call's
+    // executor for a context and runs the callback on ZooKeeper's thread
+    issue(true, watching -> client.watchers().add()
+            .withMode(AddWatchMode.PERSISTENT_RECURSIVE)
+            .inBackground(watching, null, executor).usingWatcher(watcher).forPath(parent),
         reply -> {
           if (ok(reply)) {
-            readChildren();
+            readChildren(true);
           }
         });
   }
@@ -151,7 +161,7 @@ final class ChildrenCache implements AutoCloseable {
     }
     if (path.equals(parent)) {
       switch (event.getType()) {
-        case NodeCreated -> readChildren();
+        case NodeCreated -> readChildren(false);
         case NodeDeleted -> removeAll();
         default -> { }
       }
@@ -164,7 +174,7 @@ final class ChildrenCache implements AutoCloseable {
     switch (event.getType()) {
       case NodeCreated, NodeDataChanged -> {
         if (withData) {
-          readData(name);
+          readData(name, false);
         } else {
           put(new Child(name, path, null, 0, 0));
         }
@@ -174,23 +184,23 @@ final class ChildrenCache implements AutoCloseable {
     }
   }
 
-  private void readChildren() {
-    issue(listing -> client.getChildren().inBackground(listing, executor).forPath(parent),
-        reply -> {
+  private void readChildren(boolean ofPass) {
+    issue(ofPass, listing -> client.getChildren().inBackground(listing, executor)
+        .forPath(parent), reply -> {
           if (ok(reply)) {
-            listed(reply.getChildren());
+            listed(reply.getChildren(), ofPass);
           } else if (isNoNode(reply)) {
             removeAll(); // no parent yet: no children; its creation is an event
           }
         });
   }
 
-  private void listed(List<String> names) {
+  private void listed(List<String> names, boolean ofPass) {
     Set<String> listed = new HashSet<>(names);
     boolean changed = children.keySet().retainAll(listed);
     for (String name : names) {
       if (withData) {
-        readData(name);
+        readData(name, ofPass);
       } else if (!children.containsKey(name)) {
         children.put(name, new Child(name, ZKPaths.makePath(parent, name), null, 0, 0));
         changed = true;
@@ -201,16 +211,17 @@ final class ChildrenCache implements AutoCloseable {
     }
   }
 
-  private void readData(String name) {
+  private void readData(String name, boolean ofPass) {
     String path = ZKPaths.makePath(parent, name);
-    issue(reading -> client.getData().inBackground(reading, executor).forPath(path), reply -> {
-      if (ok(reply)) {
-        Stat stat = reply.getStat();
-        put(new Child(name, path, reply.getData(), stat.getCzxid(), stat.getMzxid()));
-      } else if (isNoNode(reply)) {
-        remove(name);
-      }
-    });
+    issue(ofPass, reading -> client.getData().inBackground(reading, executor).forPath(path),
+        reply -> {
+          if (ok(reply)) {
+            Stat stat = reply.getStat();
+            put(new Child(name, path, reply.getData(), stat.getCzxid(), stat.getMzxid()));
+          } else if (isNoNode(reply)) {
+            remove(name);
+          }
+        });
   }
 
   private interface Request {
@@ -218,43 +229,62 @@ final class ChildrenCache implements AutoCloseable {
   }
 
   /**
-   * Sends {@code request}, its reply handled by {@code onReply} on the executor; notes the first
-   * full read once no request is outstanding. A failure on the connection marks the pass it
-   * belongs to incomplete (only the latest pass counts).
+   * Sends {@code request}, its reply handled by {@code onReply} on the executor. A request
+   * {@code ofPass} belongs to the latest watch-and-read: the pass ends when none of its requests
+   * is outstanding, and a failure of one on the connection leaves it incomplete. Requests for
+   * events, and those of an earlier pass, only apply their answers.
    */
-  private void issue(Request request, Consumer<CuratorEvent> onReply) {
-    int issuedIn = pass;
+  private void issue(boolean ofPass, Request request, Consumer<CuratorEvent> onReply) {
+    int issuedIn = ofPass ? pass : -1;
     BackgroundCallback callback = (curator, reply) -> {
-      outstanding--;
+      boolean counted = issuedIn == pass;
+      if (counted) {
+        outstanding--;
+      }
       if (closed) {
         return;
       }
-      if (isConnectionFailure(reply) && issuedIn == pass) {
+      if (counted && isConnectionFailure(reply)) {
         readIncomplete = true; // read again at the next resync, after the reconnect
       }
       onReply.accept(reply);
-      if (outstanding > 0) {
-        return;
-      }
-      if (!initialized) {
-        if (!readIncomplete) {
-          initialized = true;
-          onChange.run();
-        }
-      } else if (changedInPass || (resyncPending && !readIncomplete)) {
-        boolean changed = changedInPass;
-        changedInPass = false;
-        resyncPending &= readIncomplete;
-        (changed ? onChange : onResynced).run();
+      if (counted) {
+        completeIfIdle();
       }
     };
-    outstanding++;
+    if (ofPass) {
+      outstanding++;
+    }
     try {
       request.send(callback);
     } catch (Exception e) {
-      outstanding--;
-      readIncomplete = true;
       logger.warn("Could not read {} from ZooKeeper: {}", parent, e.toString());
+      if (ofPass) {
+        outstanding--;
+        readIncomplete = true;
+        completeIfIdle();
+      }
+    }
+  }
+
+  /** Once no request of the pass is outstanding: its end, announced once. */
+  private void completeIfIdle() {
+    if (outstanding > 0 || closed) {
+      return;
+    }
+    if (!initialized) {
+      if (!readIncomplete) {
+        initialized = true;
+        onChange.run();
+      } else if (retryWhenIdle) {
+        retryWhenIdle = false;
+        watchAndRead();
+      }
+    } else if (changedInPass || (resyncPending && !readIncomplete)) {
+      boolean changed = changedInPass;
+      changedInPass = false;
+      resyncPending &= readIncomplete;
+      (changed ? onChange : onResynced).run();
     }
   }
 

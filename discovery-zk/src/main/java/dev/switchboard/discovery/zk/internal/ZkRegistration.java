@@ -23,6 +23,7 @@ import org.apache.zookeeper.CreateMode;
 import org.apache.zookeeper.KeeperException;
 import org.apache.zookeeper.WatchedEvent;
 import org.apache.zookeeper.Watcher;
+import org.apache.zookeeper.client.ZKClientConfig;
 import org.apache.zookeeper.data.Stat;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,12 +34,12 @@ import org.slf4j.LoggerFactory;
  * backoff (100 ms to 5 s).
  *
  * <p>{@link #ensure()} is idempotent and owner-checked: a node owned by our current session is
- * left alone (or its data updated), so a reconnect that keeps the session causes no
- * delete/create flap; a node left by an earlier session of ours is replaced atomically
- * (multi: delete + create). It runs on start, on the first connection, after a reconnection
- * unless the session that last checked the node survived it (and no write is waiting for a
- * retry), when our node is deleted, and periodically as a self-check. Every run is a task of the registry's guarded executor, and
- * an unexpected failure is logged and retried like a ZooKeeper error, so no failure ends the
+ * left alone (or its data updated), so a reconnect that keeps the session causes no delete/create
+ * flap; a node left by an earlier session of ours is replaced atomically (multi: delete + create).
+ * It runs on start, on the first connection, after a reconnection unless the session that last
+ * checked the node survived it (and no write is waiting for a retry), when our node is deleted,
+ * and periodically as a self-check. Every run is a task of the registry's guarded executor, and an
+ * unexpected failure is logged and retried like a ZooKeeper error, so no failure ends the
  * registration's upkeep.
  *
  * <p>The registration also follows the operator override of its instance
@@ -132,10 +133,22 @@ final class ZkRegistration implements Registration {
     }
     executor.execute(() -> {
       boolean retrying = retry != null && !retry.isDone();
-      if (retrying || verifiedSession == 0 || verifiedSession != currentSession()) {
+      if (retrying || verifiedSession == 0 || verifiedSession != currentSession()
+          || !watchesResetOnReconnect()) {
         ensure();
       }
     });
+  }
+
+  // The client sets its watches again on reconnecting unless told not to
+  // (zookeeper.disableAutoWatchReset); then a deletion meanwhile would go unseen.
+  private boolean watchesResetOnReconnect() {
+    try {
+      return !client.getZookeeperClient().getZooKeeper().getClientConfig()
+          .getBoolean(ZKClientConfig.DISABLE_AUTO_WATCH_RESET);
+    } catch (Exception e) {
+      return false;
+    }
   }
 
   private long currentSession() {
@@ -152,7 +165,7 @@ final class ZkRegistration implements Registration {
     }
     ProviderInstance current = instance;
     try {
-      readOverride();
+      boolean overrideWatched = readOverride();
       byte[] data = InstanceCodec.encode(published(current));
       for (ExportedService service : current.services()) {
         String provider = RegistryLayout.provider(service.name(), current.application());
@@ -214,7 +227,7 @@ final class ZkRegistration implements Registration {
         return;
       }
       registeredOnce = true;
-      verifiedSession = session;
+      verifiedSession = overrideWatched ? session : 0; // else a reconnect must read it again
       registered.countDown();
       backoffMs = MIN_BACKOFF_MS;
     } catch (Exception e) {
@@ -246,9 +259,10 @@ final class ZkRegistration implements Registration {
         ? current.withState(InstanceState.DRAINING) : current;
   }
 
-  // Reads the override node, leaving a watch on it (or on its creation). Never throws: a node
-  // that cannot be read or is invalid leaves the drain as it was.
-  private void readOverride() {
+  // Reads the override node, leaving a watch on it (or on its creation); returns whether the
+  // watch is set. Never throws: a node that cannot be read or is invalid leaves the drain as
+  // it was.
+  private boolean readOverride() {
     for (int attempt = 0; attempt < 3; attempt++) {
       Stat stat = new Stat();
       byte[] data;
@@ -256,7 +270,7 @@ final class ZkRegistration implements Registration {
         // exists first: overrides are rare, so this is usually the only request
         if (client.checkExists().usingWatcher(overrideWatcher).forPath(overridePath) == null) {
           applyOverride(null);
-          return;
+          return true;
         }
         data = client.getData().storingStatIn(stat).usingWatcher(overrideWatcher)
             .forPath(overridePath);
@@ -264,7 +278,7 @@ final class ZkRegistration implements Registration {
         continue;
       } catch (Exception e) {
         overrideUnreadable(e);
-        return;
+        return false;
       }
       InstanceOverride override;
       try {
@@ -273,11 +287,12 @@ final class ZkRegistration implements Registration {
         warnAboutOverride("Ignoring invalid override node " + overridePath + " (version "
             + stat.getMzxid() + "): " + e.getMessage() + "; the instance stays "
             + (drainedByOperator ? "drained" : "enabled"));
-        return;
+        return true; // watched: a valid write will be seen
       }
       applyOverride(override);
-      return;
+      return true;
     }
+    return false;
   }
 
   private void overrideUnreadable(Exception e) {
@@ -327,6 +342,9 @@ final class ZkRegistration implements Registration {
   }
 
   private void onNodeEvent(WatchedEvent event) {
+    if (event.getType() == Watcher.Event.EventType.NodeDataChanged && !closed) {
+      scheduleEnsure(); // recreated while we were away, or written by someone: check it
+    }
     if (event.getType() == Watcher.Event.EventType.NodeDeleted && !closed) {
       logger.warn("Instance node {} was deleted; registering again", path);
       scheduleEnsure();

@@ -35,6 +35,7 @@ class ChildrenCacheTest {
   private final ExecutorService executor = Executors.newSingleThreadExecutor();
   private final AtomicInteger changes = new AtomicInteger();
   private final AtomicInteger resynced = new AtomicInteger();
+  private final AtomicInteger wrongThread = new AtomicInteger();
   private TestingServer zookeeper;
   private CuratorFramework client;
   private CuratorFramework writer;
@@ -50,6 +51,7 @@ class ChildrenCacheTest {
   void tearDown() throws Exception {
     closer.close(); // the caches first, on the executor
     executor.shutdownNow();
+    assertThat(wrongThread).as("notifications off the registry executor").hasValue(0);
   }
 
   private CuratorFramework curator() {
@@ -61,8 +63,9 @@ class ChildrenCacheTest {
   }
 
   private ChildrenCache start(boolean withData) throws Exception {
+    Thread registryThread = onExecutor(Thread::currentThread);
     ChildrenCache cache = onExecutor(() -> new ChildrenCache(client, PARENT, withData, executor,
-        changes::incrementAndGet, resynced::incrementAndGet));
+        () -> count(changes, registryThread), () -> count(resynced, registryThread)));
     closer.register(() -> onExecutor(() -> {
       cache.close();
       return null;
@@ -72,6 +75,14 @@ class ChildrenCacheTest {
       return null;
     });
     return cache;
+  }
+
+  /** Counts a notification; one off the cache's executor counts as a wrong thread. */
+  private void count(AtomicInteger counter, Thread expected) {
+    counter.incrementAndGet();
+    if (Thread.currentThread() != expected) {
+      wrongThread.incrementAndGet();
+    }
   }
 
   private <T> T onExecutor(Callable<T> task) throws Exception {

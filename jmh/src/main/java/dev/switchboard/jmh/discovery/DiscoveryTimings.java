@@ -60,6 +60,21 @@ import org.apache.curator.test.TestingZooKeeperServer;
  * <p>Not thread-safe; one run per JVM.
  */
 public final class DiscoveryTimings {
+  /** How each row of the scale table starts, as written; the report reads them by these. */
+  public static final String REGISTER_ROW = "register ";
+  /** See {@link #REGISTER_ROW}. */
+  public static final String CONVERGE_ROW = "a new consumer:";
+  /** See {@link #REGISTER_ROW}. */
+  public static final String HEAP_ROW = "consumer heap";
+  /** See {@link #REGISTER_ROW}. */
+  public static final String RECONNECT_ROW = "whole ensemble stopped and started";
+  /** See {@link #REGISTER_ROW}. */
+  public static final String REREAD_ROW = "then until it has read all";
+  /** See {@link #REGISTER_ROW}. */
+  public static final String LATE_CONVERGE_ROW = "then a new consumer:";
+  /** See {@link #REGISTER_ROW}. */
+  public static final String FEWEST_ROW = "ensemble restarted: fewest instances";
+
   private static final HelloRequest WORLD = HelloRequest.newBuilder().setName("timings").build();
 
   private DiscoveryTimings() {}
@@ -208,22 +223,21 @@ public final class DiscoveryTimings {
       out.append("### ").append(services).append(" services × ").append(instances)
           .append(" instances, 3-node ensemble\n\n")
           .append("| measure | value |\n| --- | --- |\n")
-          .append(String.format(Locale.ROOT, "| register %,d instance nodes (%d sessions) |"
-              + " %.2f s |%n", services * instances, sessions, registerSeconds))
-          .append(String.format(Locale.ROOT, "| a new consumer: %d watches converge | %.2f s"
-              + " |%n", services, convergeSeconds))
-          .append(String.format(Locale.ROOT, "| consumer heap for them | %.1f MB |%n",
+          .append(String.format(Locale.ROOT, "| " + REGISTER_ROW + "%,d instance nodes (%d"
+              + " sessions) | %.2f s |%n", services * instances, sessions, registerSeconds))
+          .append(String.format(Locale.ROOT, "| " + CONVERGE_ROW + " %d watches converge |"
+              + " %.2f s |%n", services, convergeSeconds))
+          .append(String.format(Locale.ROOT, "| " + HEAP_ROW + " for them | %.1f MB |%n",
               (heapAfter - heapBefore) / 1e6))
-          .append(String.format(Locale.ROOT, "| whole ensemble stopped and started (took %.1f s):"
-              + " until the existing consumer is connected again | %.2f s |%n",
+          .append(String.format(Locale.ROOT, "| " + RECONNECT_ROW + " (took %.1f s): until the"
+              + " existing consumer is connected again | %.2f s |%n",
               (restarted - restarting) / 1e9, (reread[0] - restarted) / 1e9))
-          .append(String.format(Locale.ROOT, "| then until it has read all %d services again |"
-              + " %.2f s |%n", services, (reread[1] - reread[0]) / 1e9))
-          .append(String.format(Locale.ROOT, "| then a new consumer: %d watches converge |"
+          .append(String.format(Locale.ROOT, "| " + REREAD_ROW + " %d services again | %.2f s"
+              + " |%n", services, (reread[1] - reread[0]) / 1e9))
+          .append(String.format(Locale.ROOT, "| " + LATE_CONVERGE_ROW + " %d watches converge |"
               + " %.2f s |%n", services, (lateConverged - lateWatching) / 1e9))
-          .append(String.format(Locale.ROOT, "| ensemble restarted: fewest instances the"
-              + " existing consumer published for any service | %d of %d |%n", fewest,
-              instances))
+          .append(String.format(Locale.ROOT, "| " + FEWEST_ROW + " the existing consumer"
+              + " published for any service | %d of %d |%n", fewest, instances))
           .append('\n');
     }
   }

@@ -1,5 +1,6 @@
 package dev.switchboard.jmh.report;
 
+import dev.switchboard.jmh.discovery.DiscoveryTimings;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
@@ -29,9 +30,9 @@ record DiscoveryTable(String markdown, int rounds, OptionalDouble firstPickP50,
   private static final Pattern NUMBER = Pattern.compile("^[\\d,]+(?:\\.\\d+)?");
   private static final Pattern FEWEST = Pattern.compile("^(\\d+) of (\\d+)$");
   /** How the scale table's timed rows start, in {@link Scale}'s order. */
-  private static final List<String> SCALE_ROWS = List.of("register ", "a new consumer:",
-      "consumer heap", "whole ensemble stopped and started", "then until it has read all",
-      "then a new consumer:");
+  private static final List<String> SCALE_ROWS = List.of(DiscoveryTimings.REGISTER_ROW,
+      DiscoveryTimings.CONVERGE_ROW, DiscoveryTimings.HEAP_ROW, DiscoveryTimings.RECONNECT_ROW,
+      DiscoveryTimings.REREAD_ROW, DiscoveryTimings.LATE_CONVERGE_ROW);
 
   /**
    * The scale table: a consumer of many services on a ZooKeeper ensemble. Each figure is empty
@@ -85,7 +86,7 @@ record DiscoveryTable(String markdown, int rounds, OptionalDouble firstPickP50,
       Matcher count = SESSIONS.matcher(measure);
       if (measure.startsWith(SCALE_ROWS.get(0)) && count.find()) {
         sessions = Integer.parseInt(count.group(1));
-      } else if (measure.startsWith("ensemble restarted: fewest instances")) {
+      } else if (measure.startsWith(DiscoveryTimings.FEWEST_ROW)) {
         Matcher of = FEWEST.matcher(cells[1]);
         if (of.matches()) {
           fewest = OptionalInt.of(Integer.parseInt(of.group(1)));

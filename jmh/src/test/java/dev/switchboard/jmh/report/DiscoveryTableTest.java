@@ -73,15 +73,7 @@ class DiscoveryTableTest {
 
   @Test
   void anOlderScaleTableLeavesTheRowsItLacksEmpty() {
-    DiscoveryTable table = DiscoveryTable.parse("""
-        ### 1000 services × 10 instances
-
-        | measure | value |
-        | --- | --- |
-        | register 10,000 instance nodes (10 sessions) | 23.1 s |
-        | consumer: 1000 watches converge | 6.94 s |
-        | consumer heap for them | 16.3 MB |
-        """);
+    DiscoveryTable table = DiscoveryTable.parse(Fixtures.OLDER_SCALE_TABLE);
 
     DiscoveryTable.Scale scale = table.scale().orElseThrow();
     assertThat(scale.ensemble()).isZero();

@@ -34,6 +34,17 @@ import java.util.List;
  * (1.35×, under 1.5×), 11,204.8 / 7,101.3 async (1.58×).
  */
 final class Fixtures {
+  /** A scale table as DiscoveryTimings wrote it before the 3-node ensemble and restart rows. */
+  static final String OLDER_SCALE_TABLE = """
+      ### 1000 services × 10 instances
+
+      | measure | value |
+      | --- | --- |
+      | register 10,000 instance nodes (10 sessions) | 23.1 s |
+      | consumer: 1000 watches converge | 6.94 s |
+      | consumer heap for them | 16.3 MB |
+      """;
+
   static final List<String> FILES = List.of(ResultFiles.PICK_1T, ResultFiles.CALL_LATENCY,
       ResultFiles.CALL_ASYNC, ResultFiles.CALL_TLS, ResultFiles.CALL_TLS_LOG,
       ResultFiles.CALL_TLS_JDK, ResultFiles.CALL_TLS_JDK_LOG, ResultFiles.CALL_TELEMETRY,

@@ -568,15 +568,7 @@ class ReportWriterTest {
   @Test
   void anOlderSingleServerScaleTableJudgesOnlyWhatItHas() throws Exception {
     Fixtures.docs(docs);
-    Files.writeString(docs.resolve("bench").resolve(ResultFiles.DISCOVERY), """
-        ### 1000 services × 10 instances
-
-        | measure | value |
-        | --- | --- |
-        | register 10,000 instance nodes (10 sessions) | 23.1 s |
-        | consumer: 1000 watches converge | 6.94 s |
-        | consumer heap for them | 16.3 MB |
-        """);
+    Files.writeString(docs.resolve("bench").resolve(ResultFiles.DISCOVERY), Fixtures.OLDER_SCALE_TABLE);
 
     ReportData data = ReportData.load(docs);
 

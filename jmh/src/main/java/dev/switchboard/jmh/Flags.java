@@ -31,4 +31,27 @@ public final class Flags {
     }
     return flags;
   }
+
+  /**
+   * Returns the flag {@code name} of {@code flags} as a whole number of at least 1, or
+   * {@code fallback} if absent.
+   *
+   * @throws IllegalArgumentException naming the flag and its value when it is not one
+   */
+  public static int positiveInt(Map<String, String> flags, String name, int fallback) {
+    String value = flags.get(name);
+    if (value == null) {
+      return fallback;
+    }
+    try {
+      int parsed = Integer.parseInt(value.replace("_", ""));
+      if (parsed >= 1) {
+        return parsed;
+      }
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    throw new IllegalArgumentException("--" + name + " " + value
+        + ": expected a whole number of at least 1");
+  }
 }

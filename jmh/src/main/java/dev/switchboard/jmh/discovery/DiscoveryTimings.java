@@ -83,10 +83,10 @@ public final class DiscoveryTimings {
   public static void main(String[] args) throws Exception {
     Map<String, String> flags =
         Flags.parse(args, List.of("rounds", "services", "instances", "sessions", "markdown"));
-    int rounds = Integer.parseInt(flags.getOrDefault("rounds", "20"));
-    int services = Integer.parseInt(flags.getOrDefault("services", "1000"));
-    int instances = Integer.parseInt(flags.getOrDefault("instances", "10"));
-    int sessions = Integer.parseInt(flags.getOrDefault("sessions", "100"));
+    int rounds = Flags.positiveInt(flags, "rounds", 20);
+    int services = Flags.positiveInt(flags, "services", 1000);
+    int instances = Flags.positiveInt(flags, "instances", 10);
+    int sessions = Flags.positiveInt(flags, "sessions", 100);
     Path markdown = flags.containsKey("markdown") ? Path.of(flags.get("markdown")) : null;
     StringBuilder out = new StringBuilder();
     try (TestingServer zookeeper = new TestingServer(true)) {

@@ -166,8 +166,8 @@ public final class SubsetSimulation {
   public static void main(String[] args) throws IOException {
     Map<String, String> flags =
         Flags.parse(args, List.of("clients", "providers", "seed", "markdown"));
-    int clients = Integer.parseInt(flags.getOrDefault("clients", "1000"));
-    int providers = Integer.parseInt(flags.getOrDefault("providers", "1000"));
+    int clients = Flags.positiveInt(flags, "clients", 1000);
+    int providers = Flags.positiveInt(flags, "providers", 1000);
     long seed = Long.parseLong(flags.getOrDefault("seed", "42"));
     String text = markdown(run(clients, providers, seed), clients, providers, seed);
     System.out.print(text);

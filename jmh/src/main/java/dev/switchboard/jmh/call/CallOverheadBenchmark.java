@@ -23,7 +23,8 @@ import org.openjdk.jmh.annotations.Warmup;
  *
  * <ul>
  *   <li>{@code raw}, {@code raw-deadline}: a plain grpc-java channel to the server's address
- *       (pick_first), without and with a per-call deadline (a deadline costs a timer per call);
+ *       (pick_first, retry enabled), without and with a per-call deadline (a deadline costs a timer
+ *       per call);
  *   <li>{@code switchboard}: over Netty, a full {@code RpcClient} stub: registry resolver,
  *       smooth weighted round robin, default deadline, retry policy with failover and budget,
  *       cacheable fallback, hash-key capture; in-process (where there is no registry address), the

@@ -41,7 +41,9 @@ final class CallSection {
   static String latency(Loaded<JmhResults> latency) {
     StringBuilder out = new StringBuilder("## Call overhead (µs per blocking unary call)\n\n");
     out.append("`CallOverheadBenchmark`, sample mode, one Greeter server, the same transport for"
-        + " every stack, in one run: `raw` is a plain grpc-java channel (pick_first),"
+        + " every stack, in one run: `raw` is a plain grpc-java channel (pick_first; retry"
+        + " enabled, as grpc-java has it on every transport but in-process, where it would"
+        + " otherwise lack the retry machinery's 2 KB a call that raw calls over Netty carry),"
         + " `raw-deadline` the same with a 5 s deadline per call; `switchboard` the full stack"
         + " (over Netty an `RpcClient` stub: registry resolver, smooth WRR, 5 s default deadline,"
         + " retries with failover and budget, cacheable fallback, hash-key capture; in-process the"

@@ -66,6 +66,7 @@ final class ZkRegistration implements Registration {
 
   private final CuratorFramework client;
   private final ScheduledExecutorService executor;
+  private final ServiceEntries serviceEntries;
   private final Runnable onClose;
   private final Runnable onReRegistered;
   private final String path;
@@ -85,9 +86,11 @@ final class ZkRegistration implements Registration {
   private final CountDownLatch registered = new CountDownLatch(1);
 
   ZkRegistration(CuratorFramework client, ScheduledExecutorService executor,
-      ProviderInstance instance, Runnable onClose, Runnable onReRegistered) {
+      ServiceEntries serviceEntries, ProviderInstance instance, Runnable onClose,
+      Runnable onReRegistered) {
     this.client = client;
     this.executor = executor;
+    this.serviceEntries = serviceEntries;
     this.instance = instance;
     this.onClose = onClose;
     this.onReRegistered = onReRegistered;
@@ -122,12 +125,14 @@ final class ZkRegistration implements Registration {
   }
 
   /**
-   * Schedules {@link #ensure()} after a reconnection, unless the session that last checked our
-   * node survived: its ephemeral node lives as long as it does, and a deletion meanwhile fires the
-   * node's watch when the client sets its watches again. So a ZooKeeper restart within the
-   * session timeout costs a thousand providers no requests at all.
+   * Schedules {@link #ensure()} after the client connected or reconnected, unless the session
+   * that last checked our node is the current one: its ephemeral node lives as long as the
+   * session does, and a deletion meanwhile fires the node's watch when the client sets its
+   * watches again. So a ZooKeeper restart within the session timeout costs a thousand providers
+   * no requests at all, and registrations made before the first connection, which register as
+   * soon as it is up, are not checked a second time when its event arrives.
    */
-  void reconnected() {
+  void connected() {
     if (closed) {
       return;
     }
@@ -169,6 +174,9 @@ final class ZkRegistration implements Registration {
       byte[] data = InstanceCodec.encode(published(current));
       for (ExportedService service : current.services()) {
         String provider = RegistryLayout.provider(service.name(), current.application());
+        if (serviceEntries.known(provider, currentSession())) {
+          continue;
+        }
         if (client.checkExists().forPath(provider) == null) {
           try {
             client.create().creatingParentsIfNeeded().forPath(provider);
@@ -176,6 +184,7 @@ final class ZkRegistration implements Registration {
             // another instance of the application created it first
           }
         }
+        serviceEntries.seen(provider, currentSession());
       }
       long session = client.getZookeeperClient().getZooKeeper().getSessionId();
       // A first registration creates at once (one request, not two); a node already there is

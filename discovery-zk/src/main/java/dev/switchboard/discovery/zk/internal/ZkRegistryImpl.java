@@ -72,6 +72,7 @@ public final class ZkRegistryImpl implements Registry {
       RegistryExecutor.guarded("Noting connection state " + state + " of registry "
           + describe(), () -> noteConnectionState(state)).run();
   private final Set<ZkRegistration> registrations = ConcurrentHashMap.newKeySet();
+  private final ServiceEntries serviceEntries = new ServiceEntries();
   private final Set<ServiceWatch> watches = ConcurrentHashMap.newKeySet();
   // Changed on the executor only; concurrent so that close() can finish its work if it hangs.
   private final Map<String, AppInstances> apps = new ConcurrentHashMap<>();
@@ -122,14 +123,9 @@ public final class ZkRegistryImpl implements Registry {
     if (closed.get()) {
       return;
     }
-    if (state == ConnectionState.CONNECTED) {
+    if (state == ConnectionState.CONNECTED || state == ConnectionState.RECONNECTED) {
       for (ZkRegistration registration : registrations) {
-        registration.scheduleEnsure();
-      }
-    }
-    if (state == ConnectionState.RECONNECTED) {
-      for (ZkRegistration registration : registrations) {
-        registration.reconnected();
+        registration.connected();
       }
     }
     if (state == ConnectionState.CONNECTED) {
@@ -248,7 +244,7 @@ public final class ZkRegistryImpl implements Registry {
   public Registration register(ProviderInstance instance) {
     checkOpen();
     ZkRegistration[] holder = new ZkRegistration[1];
-    holder[0] = new ZkRegistration(client, executor, instance,
+    holder[0] = new ZkRegistration(client, executor, serviceEntries, instance,
         () -> registrations.remove(holder[0]), reRegistrations::incrementAndGet);
     registrations.add(holder[0]);
     holder[0].scheduleEnsure();
@@ -399,6 +395,7 @@ public final class ZkRegistryImpl implements Registry {
   // (and the executor guards the whole run, so a failure never cancels the next one).
   private void selfCheck() {
     selfCheckHook.run();
+    serviceEntries.forget();
     for (ZkRegistration registration : registrations) {
       RegistryExecutor.guarded("Self-check of " + registration.path() + " in registry "
           + description, registration::scheduleEnsure).run();

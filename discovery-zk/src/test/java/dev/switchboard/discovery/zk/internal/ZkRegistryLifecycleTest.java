@@ -24,11 +24,18 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import dev.switchboard.rpc.registry.RegistryHealth;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.curator.drivers.AdvancedTracerDriver;
+import org.apache.curator.drivers.EventTrace;
+import org.apache.curator.drivers.OperationTrace;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.CuratorFrameworkFactory;
 import org.apache.curator.framework.listen.ListenerManager;
 import org.apache.curator.framework.state.ConnectionState;
 import org.apache.curator.retry.RetryOneTime;
+import org.apache.curator.test.InstanceSpec;
 import org.apache.curator.test.TestingServer;
 import org.apache.zookeeper.CreateMode;
 import org.apache.zookeeper.Watcher;
@@ -144,6 +151,80 @@ class ZkRegistryLifecycleTest {
       Stat stat = admin.checkExists().forPath(path);
       return stat != null && stat.getCzxid() != created;
     });
+  }
+
+  @Test
+  void registrationsMadeBeforeTheFirstConnectionAreNotCheckedAgainWhenItArrives()
+      throws Exception {
+    TestingServer late = track(new TestingServer(InstanceSpec.getRandomPort(), false));
+    CuratorFramework borrowed = track(CuratorFrameworkFactory.builder()
+        .connectString(late.getConnectString()).namespace(ROOT.substring(1))
+        .sessionTimeoutMs(30_000).connectionTimeoutMs(20_000)
+        .retryPolicy(new RetryOneTime(100)).build());
+    RequestLog requests = new RequestLog();
+    borrowed.getZookeeperClient().setTracerDriver(requests);
+    borrowed.start();
+    ZkRegistryImpl registry = track(ZkRegistryImpl.using(borrowed, 20_000));
+    List<ProviderInstance> instances = List.of(instance(7010), instance(7011), instance(7012));
+    List<Registration> registrations = new ArrayList<>();
+    for (ProviderInstance instance : instances) {
+      registrations.add(registry.register(instance));
+    }
+
+    late.start();
+    for (Registration registration : registrations) {
+      assertThat(registration.awaitRegistered(Duration.ofSeconds(30))).isTrue();
+    }
+    await().atMost(Duration.ofSeconds(10))
+        .until(() -> registry.health().session().equals(RegistryHealth.CONNECTED));
+    // Whatever the first connection scheduled runs before a later registration's deletion.
+    Registration marker = registry.register(instance(7019));
+    assertThat(marker.awaitRegistered(Duration.ofSeconds(10))).isTrue();
+    marker.close();
+
+    for (ProviderInstance instance : instances) {
+      assertThat(requests.on(path(instance)))
+          .as("requests on %s", path(instance))
+          .containsExactly("CreateBuilderImpl-Foreground", "ExistsBuilderImpl-Foreground");
+    }
+    // One application's instances check its service entry once between them.
+    assertThat(requests.on(RegistryLayout.provider(SERVICE, "greeter")))
+        .containsExactly("ExistsBuilderImpl-Foreground", "CreateBuilderImpl-Foreground");
+  }
+
+  @Test
+  void aServiceEntryDeletedByHandIsRecreatedAtTheNextSelfCheck() throws Exception {
+    CuratorFramework borrowed = curator();
+    ZkRegistryImpl registry = track(ZkRegistryImpl.using(borrowed, 2_000,
+        new RegistryTiming(System::nanoTime, Clock.systemUTC(), Duration.ofMillis(200))));
+    registry.register(instance(7020));
+    registry.register(instance(7021));
+    String entry = RegistryLayout.provider(SERVICE, "greeter");
+    await().atMost(Duration.ofSeconds(10)).until(() -> admin.checkExists().forPath(entry) != null);
+
+    admin.delete().forPath(entry);
+
+    await().atMost(Duration.ofSeconds(10)).until(() -> admin.checkExists().forPath(entry) != null);
+  }
+
+  /** The requests a client sends, by path (the registry root left out), in order. */
+  private static final class RequestLog extends AdvancedTracerDriver {
+    private final Map<String, List<String>> byPath = new ConcurrentHashMap<>();
+
+    @Override
+    public void addTrace(OperationTrace trace) {
+      if (trace.getPath() != null) {
+        byPath.computeIfAbsent(trace.getPath().substring(ROOT.length()),
+            p -> new CopyOnWriteArrayList<>()).add(trace.getName());
+      }
+    }
+
+    @Override
+    public void addEvent(EventTrace trace) {}
+
+    List<String> on(String path) {
+      return byPath.getOrDefault(path, List.of());
+    }
   }
 
   @Test

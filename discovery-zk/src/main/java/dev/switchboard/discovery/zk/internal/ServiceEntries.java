@@ -5,12 +5,12 @@ import java.util.Set;
 
 /**
  * The service entries ({@code /v1/services/{service}/{app}}) that a registry's registrations
- * have found or created in ZooKeeper, so that the instances of an application registered through
- * one session check each entry once rather than once each, and an instance's later writes (its
- * state, a new session's node) do not check it again. An entry is persistent, so what is known
- * stays true unless someone deletes it: what is known is forgotten when the session changes and
- * at every self-check, so an entry deleted by hand is still recreated within one self-check
- * period, as it was when every write checked it.
+ * have found or created in the current ZooKeeper session. The instances of one application
+ * registered through one session then check an entry once between them, and an instance's later
+ * writes (its state, a reconnect) skip it. An entry is persistent, so it stays known until the
+ * session changes or the registry forgets it: at every self-check (which then checks every entry
+ * again), when an instance node had to be recreated (whoever deleted it may have deleted its
+ * entries too), and when a registration closes.
  *
  * <p>Not thread-safe: used only on the registry's executor thread.
  */
@@ -23,7 +23,10 @@ final class ServiceEntries {
     return session != 0 && session == this.session && known.contains(path);
   }
 
-  /** Notes that {@code path} exists, as seen in {@code session} (0: not connected, noted not). */
+  /**
+   * Notes that {@code path} exists, as seen in {@code session}; a session id of 0 (no session)
+   * notes nothing.
+   */
   void seen(String path, long session) {
     if (session == 0) {
       return;
@@ -33,6 +36,11 @@ final class ServiceEntries {
       this.session = session;
     }
     known.add(path);
+  }
+
+  /** Forgets {@code path}: the next write that needs it checks it again. */
+  void forget(String path) {
+    known.remove(path);
   }
 
   /** Forgets every entry: the next write of each registration checks its entries again. */

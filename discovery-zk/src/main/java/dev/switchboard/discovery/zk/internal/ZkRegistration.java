@@ -36,18 +36,24 @@ import org.slf4j.LoggerFactory;
  * <p>{@link #ensure()} is idempotent and owner-checked: a node owned by our current session is
  * left alone (or its data updated), so a reconnect that keeps the session causes no delete/create
  * flap; a node left by an earlier session of ours is replaced atomically (multi: delete + create).
- * It runs on start, on the first connection, after a reconnection unless the session that last
- * checked the node survived it (and no write is waiting for a retry), when our node is deleted,
- * and periodically as a self-check. Every run is a task of the registry's guarded executor, and an
- * unexpected failure is logged and retried like a ZooKeeper error, so no failure ends the
+ * It runs on start; after the first connection and after every reconnection, unless the session
+ * that last checked the node is the current one (and no write is waiting for a retry, and the
+ * client re-sets its watches on reconnecting); when our node is deleted or its data changed;
+ * and periodically as a self-check. Every run is a task of the registry's guarded executor, and
+ * an unexpected failure is logged and retried like a ZooKeeper error, so no failure ends the
  * registration's upkeep.
+ *
+ * <p>The service entries {@code /v1/services/{service}/{app}} of the instance are created when
+ * missing. The registry's {@link ServiceEntries} spares the check of an entry already seen in the
+ * session (by this or another registration); a node recreated after a deletion checks its entries
+ * again, and every self-check checks them all.
  *
  * <p>The registration also follows the operator override of its instance
  * ({@code /v1/overrides/{app}/{instanceId}}, see {@code ZkRegistryAdmin}): while it says drain,
  * the node is published {@link InstanceState#DRAINING}, and in the provider's own state again
  * once it is enabled (or removed), logged at INFO with who changed it and when. The override is
- * read with a watch at every {@link #ensure()} (so on start, after every reconnect and at every
- * self-check) and again whenever the watch fires. An override that cannot be read or is not
+ * read with a watch at every {@link #ensure()} (so on start, after a reconnect that did not keep
+ * the verified session, and at every self-check) and again whenever the watch fires. An override that cannot be read or is not
  * valid changes nothing (a warning, once per node version), and never stops the registration.
  * {@link #instance()} stays the provider's own record: the drain is the operator's, not the
  * provider's.
@@ -126,11 +132,13 @@ final class ZkRegistration implements Registration {
 
   /**
    * Schedules {@link #ensure()} after the client connected or reconnected, unless the session
-   * that last checked our node is the current one: its ephemeral node lives as long as the
-   * session does, and a deletion meanwhile fires the node's watch when the client sets its
-   * watches again. So a ZooKeeper restart within the session timeout costs a thousand providers
-   * no requests at all, and registrations made before the first connection, which register as
-   * soon as it is up, are not checked a second time when its event arrives.
+   * that last checked our node (and set the override's watch) is the current one, no write is
+   * waiting for a retry, and the client re-sets its watches on reconnecting: the ephemeral node
+   * lives as long as the session does, and a deletion during an outage fires the node's watch
+   * when the client sets its watches again. So a ZooKeeper restart within the session timeout
+   * costs a thousand providers no requests at all, and registrations made before the first
+   * connection, which register as soon as it is up, are not checked again when its event
+   * arrives.
    */
   void connected() {
     if (closed) {
@@ -172,21 +180,8 @@ final class ZkRegistration implements Registration {
     try {
       boolean overrideWatched = readOverride();
       byte[] data = InstanceCodec.encode(published(current));
-      for (ExportedService service : current.services()) {
-        String provider = RegistryLayout.provider(service.name(), current.application());
-        if (serviceEntries.known(provider, currentSession())) {
-          continue;
-        }
-        if (client.checkExists().forPath(provider) == null) {
-          try {
-            client.create().creatingParentsIfNeeded().forPath(provider);
-          } catch (KeeperException.NodeExistsException raced) {
-            // another instance of the application created it first
-          }
-        }
-        serviceEntries.seen(provider, currentSession());
-      }
       long session = client.getZookeeperClient().getZooKeeper().getSessionId();
+      ensureServiceEntries(current, session, false);
       // A first registration creates at once (one request, not two); a node already there is
       // ours from a create whose answer was lost, or an earlier session's.
       Stat stat = nodeExisted ? client.checkExists().forPath(path) : null;
@@ -205,6 +200,8 @@ final class ZkRegistration implements Registration {
       }
       if (created) {
         if (nodeExisted) {
+          // Whoever deleted the node may have deleted its service entries too.
+          ensureServiceEntries(current, session, true);
           onReRegistered.run();
           logger.info("Re-registered {} at {} (its node was gone)", current.instanceId(), path);
         } else {
@@ -259,6 +256,26 @@ final class ZkRegistration implements Registration {
         retry.cancel(false);
       }
       retry = executor.schedule(this::ensure, delay, TimeUnit.MILLISECONDS);
+    }
+  }
+
+  // Creates the entries /v1/services/{service}/{app} of current that are missing, skipping
+  // those known to exist in session unless told to check again.
+  private void ensureServiceEntries(ProviderInstance current, long session, boolean again)
+      throws Exception {
+    for (ExportedService service : current.services()) {
+      String provider = RegistryLayout.provider(service.name(), current.application());
+      if (!again && serviceEntries.known(provider, session)) {
+        continue;
+      }
+      if (client.checkExists().forPath(provider) == null) {
+        try {
+          client.create().creatingParentsIfNeeded().forPath(provider);
+        } catch (KeeperException.NodeExistsException raced) {
+          // another instance of the application created it first
+        }
+      }
+      serviceEntries.seen(provider, session);
     }
   }
 
@@ -379,6 +396,10 @@ final class ZkRegistration implements Registration {
         if (stat != null && stat.getEphemeralOwner() == session) {
           client.delete().withVersion(stat.getVersion()).forPath(path);
           logger.info("Deregistered {}", path);
+        }
+        // An application gone from this process may have its entries pruned: check them anew.
+        for (ExportedService service : instance.services()) {
+          serviceEntries.forget(RegistryLayout.provider(service.name(), instance.application()));
         }
       } catch (Exception e) {
         logger.warn("Cannot deregister {} ({}); it expires with the session", path, e.toString());

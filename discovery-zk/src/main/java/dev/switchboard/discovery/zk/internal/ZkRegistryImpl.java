@@ -72,7 +72,7 @@ public final class ZkRegistryImpl implements Registry {
       RegistryExecutor.guarded("Noting connection state " + state + " of registry "
           + describe(), () -> noteConnectionState(state)).run();
   private final Set<ZkRegistration> registrations = ConcurrentHashMap.newKeySet();
-  private final ServiceEntries serviceEntries = new ServiceEntries();
+  private final ServiceEntries serviceEntries = new ServiceEntries(); // on the executor only
   private final Set<ServiceWatch> watches = ConcurrentHashMap.newKeySet();
   // Changed on the executor only; concurrent so that close() can finish its work if it hangs.
   private final Map<String, AppInstances> apps = new ConcurrentHashMap<>();
@@ -392,7 +392,8 @@ public final class ZkRegistryImpl implements Registry {
   }
 
   // Periodic: each registration is checked on its own, so one failure never stops the others
-  // (and the executor guards the whole run, so a failure never cancels the next one).
+  // (and the executor guards the whole run, so a failure never cancels the next one), and so is
+  // every service entry, known or not.
   private void selfCheck() {
     selfCheckHook.run();
     serviceEntries.forget();

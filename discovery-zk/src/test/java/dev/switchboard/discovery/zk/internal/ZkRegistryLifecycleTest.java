@@ -10,6 +10,7 @@ import dev.switchboard.rpc.InstanceState;
 import dev.switchboard.rpc.registry.ExportedService;
 import dev.switchboard.rpc.registry.ProviderInstance;
 import dev.switchboard.rpc.registry.Registration;
+import dev.switchboard.rpc.registry.RegistryHealth;
 import dev.switchboard.rpc.registry.RegistryListener;
 import dev.switchboard.rpc.registry.ServiceInstance;
 import dev.switchboard.rpc.testing.Closer;
@@ -21,12 +22,11 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import dev.switchboard.rpc.registry.RegistryHealth;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import org.apache.curator.drivers.AdvancedTracerDriver;
 import org.apache.curator.drivers.EventTrace;
 import org.apache.curator.drivers.OperationTrace;
@@ -175,21 +175,24 @@ class ZkRegistryLifecycleTest {
     for (Registration registration : registrations) {
       assertThat(registration.awaitRegistered(Duration.ofSeconds(30))).isTrue();
     }
+    // One application's instances check its service entry once between them.
+    assertThat(requests.on(RegistryLayout.provider(SERVICE, "greeter")))
+        .containsExactly("ExistsBuilderImpl-Foreground", "CreateBuilderImpl-Foreground");
     await().atMost(Duration.ofSeconds(10))
         .until(() -> registry.health().session().equals(RegistryHealth.CONNECTED));
-    // Whatever the first connection scheduled runs before a later registration's deletion.
-    Registration marker = registry.register(instance(7019));
-    assertThat(marker.awaitRegistered(Duration.ofSeconds(10))).isTrue();
-    marker.close();
+    // The connection's handler was queued before the first marker's write (health says CONNECTED
+    // just before queuing it), and whatever the handler queued runs before the second marker's.
+    for (int port : new int[] {7018, 7019}) {
+      Registration marker = registry.register(instance(port));
+      assertThat(marker.awaitRegistered(Duration.ofSeconds(10))).isTrue();
+      marker.close();
+    }
 
     for (ProviderInstance instance : instances) {
       assertThat(requests.on(path(instance)))
           .as("requests on %s", path(instance))
           .containsExactly("CreateBuilderImpl-Foreground", "ExistsBuilderImpl-Foreground");
     }
-    // One application's instances check its service entry once between them.
-    assertThat(requests.on(RegistryLayout.provider(SERVICE, "greeter")))
-        .containsExactly("ExistsBuilderImpl-Foreground", "CreateBuilderImpl-Foreground");
   }
 
   @Test
@@ -207,13 +210,34 @@ class ZkRegistryLifecycleTest {
     await().atMost(Duration.ofSeconds(10)).until(() -> admin.checkExists().forPath(entry) != null);
   }
 
-  /** The requests a client sends, by path (the registry root left out), in order. */
+  @Test
+  void anInstanceNodeDeletedWithItsServiceEntryGetsBothBackAtOnce() throws Exception {
+    CuratorFramework borrowed = curator();
+    ZkRegistryImpl registry = track(ZkRegistryImpl.using(borrowed, 2_000));
+    ProviderInstance instance = instance(7030);
+    registry.register(instance);
+    String entry = RegistryLayout.provider(SERVICE, "greeter");
+    await().atMost(Duration.ofSeconds(10)).until(() -> admin.checkExists().forPath(path(instance))
+        != null && admin.checkExists().forPath(entry) != null);
+
+    admin.delete().forPath(entry);
+    admin.delete().forPath(path(instance));
+
+    // Well before the 30 s self-check: the node's repair checks its entries again.
+    await().atMost(Duration.ofSeconds(10)).until(() -> admin.checkExists().forPath(path(instance))
+        != null && admin.checkExists().forPath(entry) != null);
+  }
+
+  /**
+   * The requests of a client that succeeded (Curator traces no failed one), by path under
+   * {@link #ROOT} (the root left out), in order.
+   */
   private static final class RequestLog extends AdvancedTracerDriver {
     private final Map<String, List<String>> byPath = new ConcurrentHashMap<>();
 
     @Override
     public void addTrace(OperationTrace trace) {
-      if (trace.getPath() != null) {
+      if (trace.getPath() != null && trace.getPath().startsWith(ROOT + "/")) {
         byPath.computeIfAbsent(trace.getPath().substring(ROOT.length()),
             p -> new CopyOnWriteArrayList<>()).add(trace.getName());
       }

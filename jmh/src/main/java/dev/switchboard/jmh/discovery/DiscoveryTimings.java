@@ -45,8 +45,10 @@ import org.apache.curator.test.TestingZooKeeperServer;
  *   <li><b>DRAINING → last pick</b>: from {@code close()} publishing DRAINING to the last call
  *       the consumer sends it;
  *   <li><b>scale</b>, on a 3-node ensemble: 1,000 services × 10 instances (10,000 instance
- *       nodes registered through 100 sessions, as 100 processes would): how long that takes,
- *       how long a new consumer takes to converge on all of them, its heap for the 1,000
+ *       nodes registered through 100 sessions, as 100 processes would): how long that takes
+ *       once the ensemble is warm (after a warm-up round of the same registrations under another
+ *       root, registered and closed, whose time is reported too: in a cold JVM, the three
+ *       servers' code compiles on the same 2 cores as it runs), how long a new consumer takes to converge on all of them, its heap for the 1,000
  *       watches, and, after the whole ensemble restarts, how long the existing consumer takes
  *       to read everything again (and the fewest instances it published meanwhile) and a new
  *       one to converge.
@@ -74,6 +76,8 @@ public final class DiscoveryTimings {
   public static final String LATE_CONVERGE_ROW = "then a new consumer:";
   /** See {@link #REGISTER_ROW}. */
   public static final String FEWEST_ROW = "ensemble restarted: fewest instances";
+  /** See {@link #REGISTER_ROW}. */
+  public static final String COLD_REGISTER_ROW = "the warm-up round before: register";
 
   private static final HelloRequest WORLD = HelloRequest.newBuilder().setName("timings").build();
 
@@ -178,16 +182,15 @@ public final class DiscoveryTimings {
       ensemble.start();
       String uri = "zk://" + ensemble.getConnectString() + "/scale?snapshotDir=none";
       ZkRegistryConfig config = ZkRegistryConfig.fromUri(URI.create(uri));
-      List<Registry> providers = new ArrayList<>();
-      long registering = System.nanoTime();
-      List<Registration> registrations = register(config, services, instances, sessions,
-          providers);
-      for (Registration registration : registrations) {
-        if (!registration.awaitRegistered(Duration.ofMinutes(5))) {
-          throw new IllegalStateException("registration did not finish: " + registration);
-        }
+      List<Registry> warmUp = new ArrayList<>();
+      double coldSeconds = registerAll(ZkRegistryConfig.fromUri(URI.create(
+          "zk://" + ensemble.getConnectString() + "/scale-warm-up?snapshotDir=none")), services,
+          instances, sessions, warmUp);
+      for (Registry registry : warmUp) {
+        registry.close();
       }
-      double registerSeconds = (System.nanoTime() - registering) / 1e9;
+      List<Registry> providers = new ArrayList<>();
+      double registerSeconds = registerAll(config, services, instances, sessions, providers);
 
       long heapBefore = usedHeapAfterGc();
       Registry consumer = ZkRegistry.open(config);
@@ -225,6 +228,8 @@ public final class DiscoveryTimings {
           .append("| measure | value |\n| --- | --- |\n")
           .append(String.format(Locale.ROOT, "| " + REGISTER_ROW + "%,d instance nodes (%d"
               + " sessions) | %.2f s |%n", services * instances, sessions, registerSeconds))
+          .append(String.format(Locale.ROOT, "| " + COLD_REGISTER_ROW + " the same, the JVM"
+              + " cold | %.2f s |%n", coldSeconds))
           .append(String.format(Locale.ROOT, "| " + CONVERGE_ROW + " %d watches converge |"
               + " %.2f s |%n", services, convergeSeconds))
           .append(String.format(Locale.ROOT, "| " + HEAP_ROW + " for them | %.1f MB |%n",
@@ -250,6 +255,23 @@ public final class DiscoveryTimings {
     for (TestingZooKeeperServer server : ensemble.getServers()) {
       server.restart();
     }
+  }
+
+  /**
+   * Registers {@code services × instances} instance nodes through {@code sessions} registries
+   * (see {@link #register}) and returns the seconds until every one is registered.
+   */
+  private static double registerAll(ZkRegistryConfig config, int services, int instances,
+      int sessions, List<Registry> providers) throws InterruptedException {
+    long registering = System.nanoTime();
+    List<Registration> registrations = register(config, services, instances, sessions,
+        providers);
+    for (Registration registration : registrations) {
+      if (!registration.awaitRegistered(Duration.ofMinutes(5))) {
+        throw new IllegalStateException("registration did not finish: " + registration);
+      }
+    }
+    return (System.nanoTime() - registering) / 1e9;
   }
 
   /**

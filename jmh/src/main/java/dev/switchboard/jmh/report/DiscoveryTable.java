@@ -32,7 +32,8 @@ record DiscoveryTable(String markdown, int rounds, OptionalDouble firstPickP50,
   /** How the scale table's timed rows start, in {@link Scale}'s order. */
   private static final List<String> SCALE_ROWS = List.of(DiscoveryTimings.REGISTER_ROW,
       DiscoveryTimings.CONVERGE_ROW, DiscoveryTimings.HEAP_ROW, DiscoveryTimings.RECONNECT_ROW,
-      DiscoveryTimings.REREAD_ROW, DiscoveryTimings.LATE_CONVERGE_ROW);
+      DiscoveryTimings.REREAD_ROW, DiscoveryTimings.LATE_CONVERGE_ROW,
+      DiscoveryTimings.COLD_REGISTER_ROW);
 
   /**
    * The scale table: a consumer of many services on a ZooKeeper ensemble. Each figure is empty
@@ -42,7 +43,7 @@ record DiscoveryTable(String markdown, int rounds, OptionalDouble firstPickP50,
    * @param instances the instances of each
    * @param ensemble the ensemble's servers, 0 if not stated (a single server)
    * @param sessions the sessions that registered the instances, 0 if not stated
-   * @param registerSeconds how long registering every instance took
+   * @param registerSeconds how long registering every instance took, the ensemble warm
    * @param convergeSeconds a new consumer's watches, until each has every instance
    * @param heapMegabytes the consumer's heap for them
    * @param reconnectSeconds the whole ensemble restarted: until the existing consumer's session
@@ -51,12 +52,14 @@ record DiscoveryTable(String markdown, int rounds, OptionalDouble firstPickP50,
    * @param lateConvergeSeconds then a new consumer's convergence
    * @param fewest the fewest instances the existing consumer published for a service meanwhile
    * @param fewestOf out of how many
+   * @param coldRegisterSeconds how long the same registrations took in the warm-up round before,
+   *     the JVM cold
    */
   record Scale(int services, int instances, int ensemble, int sessions,
       OptionalDouble registerSeconds, OptionalDouble convergeSeconds,
       OptionalDouble heapMegabytes, OptionalDouble reconnectSeconds,
       OptionalDouble rereadSeconds, OptionalDouble lateConvergeSeconds, OptionalInt fewest,
-      int fewestOf) {}
+      int fewestOf, OptionalDouble coldRegisterSeconds) {}
 
   /** Parses {@code DiscoveryTimings}' markdown; a missing row leaves its figures empty. */
   static DiscoveryTable parse(String markdown) {
@@ -98,7 +101,8 @@ record DiscoveryTable(String markdown, int rounds, OptionalDouble firstPickP50,
     Optional<Scale> table = heading.find() ? Optional.of(new Scale(
         Integer.parseInt(heading.group(1)), Integer.parseInt(heading.group(2)),
         heading.group(3) == null ? 0 : Integer.parseInt(heading.group(3)), sessions, scale[0],
-        scale[1], scale[2], scale[3], scale[4], scale[5], fewest, fewestOf)) : Optional.empty();
+        scale[1], scale[2], scale[3], scale[4], scale[5], fewest, fewestOf, scale[6]))
+        : Optional.empty();
     return new DiscoveryTable(markdown, rounds.find() ? Integer.parseInt(rounds.group(1)) : 0,
         p50, max, table);
   }

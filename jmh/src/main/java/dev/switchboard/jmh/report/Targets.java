@@ -734,8 +734,11 @@ final class Targets {
             + " (an older run on one server)" : "run on a " + s.ensemble() + "-node ensemble");
         return;
       }
+      boolean warmedUp = s.coldRegisterSeconds().isPresent();
       atMost(check, "registering", s.registerSeconds(), "s through " + s.sessions()
-          + " sessions", SCALE_REGISTER_SECONDS);
+          + " sessions" + (warmedUp ? ", the ensemble warm" : ""), SCALE_REGISTER_SECONDS);
+      s.coldRegisterSeconds().ifPresent(cold -> check.figure("the warm-up round before it, the"
+          + " JVM cold (its servers' code compiling on the same cores), " + Fmt.num(cold) + " s"));
     });
     return check.row();
   }

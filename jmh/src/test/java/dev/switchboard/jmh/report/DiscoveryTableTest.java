@@ -51,6 +51,7 @@ class DiscoveryTableTest {
       | then a new consumer: 1000 watches converge | 1.19 s |
       | ensemble restarted: fewest instances the existing consumer published for any service \
       | 10 of 10 |
+      | the warm-up round before: register the same, the JVM cold | 15.40 s |
       """;
 
   @Test
@@ -69,6 +70,7 @@ class DiscoveryTableTest {
     assertThat(scale.lateConvergeSeconds()).hasValue(1.19);
     assertThat(scale.fewest()).hasValue(10);
     assertThat(scale.fewestOf()).isEqualTo(10);
+    assertThat(scale.coldRegisterSeconds()).hasValue(15.4);
   }
 
   @Test
@@ -83,6 +85,7 @@ class DiscoveryTableTest {
     assertThat(scale.heapMegabytes()).hasValue(16.3);
     assertThat(scale.rereadSeconds()).isEmpty();
     assertThat(scale.fewest()).isEmpty();
+    assertThat(scale.coldRegisterSeconds()).isEmpty();
     assertThat(table.firstPickMax()).isEmpty();
     assertThat(DiscoveryTable.parse("10 rounds\n").scale()).isEmpty();
   }

@@ -328,9 +328,9 @@ class SuitePlanTest {
     }
     Step quick = SuitePlan.of(SuiteMode.QUICK, DOCS).only(List.of("discovery")).steps().get(0);
     Step full = SuitePlan.of(SuiteMode.FULL, DOCS).only(List.of("discovery")).steps().get(0);
-    assertThat(quick.estimatedSeconds()).isEqualTo(24.0); // 4 + 10 rounds + 200 × 0.05
-    assertThat(full.estimatedSeconds()).isEqualTo(84.0); // 4 + 30 rounds + 1,000 × 0.05
+    assertThat(quick.estimatedSeconds()).isEqualTo(29.0); // 4 + 10 rounds + 200 × 0.075
+    assertThat(full.estimatedSeconds()).isEqualTo(109.0); // 4 + 30 rounds + 1,000 × 0.075
     assertThat(full.estimateFormula()).startsWith("4 s start-up + 30 rounds × 1 s + 1000"
-        + " services × 0.05 s");
+        + " services × 0.075 s");
   }
 }

@@ -1,5 +1,6 @@
 package dev.switchboard.jmh.report;
 
+import dev.switchboard.jmh.call.HeadToHeadBenchmark;
 import java.util.Optional;
 
 /**
@@ -122,6 +123,36 @@ final class CallSection {
                 .map(r -> Fmt.bytes(r.allocationPerOp().orElse(Double.NaN))).orElse("—"),
             CallStacks.baseline(stack).orElse("—"));
       }
+    }
+    return out.append(table).append('\n').toString();
+  }
+
+  /** Returns the head-to-head section: both stacks of a pair calling at once in one fork. */
+  static String headToHead(Loaded<JmhResults> results) {
+    StringBuilder out = new StringBuilder("## Head to head over Netty (calls per second)\n\n");
+    out.append("`HeadToHeadBenchmark`, throughput mode: in each group a raw grpc-java stack and"
+        + " its like-for-like Switchboard stack make blocking calls at the same time in one"
+        + " fork, each on its own loopback server and connection, so that whatever the machine"
+        + " does meanwhile falls on both alike. The two share the cores: read the ratio, not"
+        + " the absolute figures.\n\n");
+    if (!results.present()) {
+      return out.append(results.sentence()).append("\n\n").toString();
+    }
+    results.value().iterations().ifPresent(i -> out.append("Measured: ").append(i)
+        .append(".\n\n"));
+    MarkdownTable table = new MarkdownTable("threads", "stack", "calls/s", "baseline",
+        "calls/s", "ratio");
+    for (HeadToHeadBenchmark.Pairing pairing : HeadToHeadBenchmark.PAIRINGS) {
+      CallStacks.headToHead(results.value(), pairing).ifPresent(group -> {
+        JmhResult.Metric ours = group.secondary().get(pairing.stackMethod());
+        JmhResult.Metric theirs = group.secondary().get(pairing.baselineMethod());
+        if (ours != null && theirs != null) {
+          table.row(pairing.threads(), "`" + pairing.stack() + "`",
+              Fmt.withError(ours.score(), ours.error()), "`" + pairing.baseline() + "`",
+              Fmt.withError(theirs.score(), theirs.error()),
+              Fmt.ratio(ours.score() / theirs.score()));
+        }
+      });
     }
     return out.append(table).append('\n').toString();
   }

@@ -1,5 +1,6 @@
 package dev.switchboard.jmh.report;
 
+import dev.switchboard.jmh.call.HeadToHeadBenchmark;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -119,5 +120,14 @@ final class CallStacks {
   /** Returns the median of a sample-mode entry, NaN if it has none. */
   static double p50(JmhResult result) {
     return result.percentile(50.0).orElse(Double.NaN);
+  }
+
+  /** Returns the result of {@code pairing}'s group in {@code results}, if it ran. */
+  static Optional<JmhResult> headToHead(JmhResults results,
+      HeadToHeadBenchmark.Pairing pairing) {
+    return results.all().stream()
+        .filter(r -> r.simpleClassName().equals(HeadToHeadBenchmark.class.getSimpleName())
+            && r.method().equals(pairing.group()))
+        .findFirst();
   }
 }

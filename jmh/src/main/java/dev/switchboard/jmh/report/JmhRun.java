@@ -13,6 +13,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.Group;
 import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Param;
 
@@ -227,7 +228,12 @@ record JmhRun(String name, String description, Path resultFile, List<Class<?>> b
     List<String> declared = Arrays.stream(benchmark.getDeclaredMethods())
         .filter(m -> m.isAnnotationPresent(Benchmark.class)).map(Method::getName).toList();
     if (methods.isEmpty()) {
-      return declared.size();
+      // The methods of a @Group run together, as one benchmark.
+      return (int) Arrays.stream(benchmark.getDeclaredMethods())
+          .filter(m -> m.isAnnotationPresent(Benchmark.class))
+          .map(m -> m.isAnnotationPresent(Group.class) ? "group " + m.getAnnotation(Group.class)
+              .value() : m.getName())
+          .distinct().count();
     }
     for (String method : methods) {
       if (!declared.contains(method)) {

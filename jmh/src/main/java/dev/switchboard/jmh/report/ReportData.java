@@ -24,6 +24,7 @@ import java.util.function.Function;
  * @param telemetry blocking call latency of the full stack with telemetry off, metrics on, and
  *     metrics and tracing on, with allocation
  * @param dubbo Dubbo 3 over Triple beside raw grpc-java and Switchboard: latency and throughput
+ * @param headToHead raw grpc-java and Switchboard over Netty calling at once in one fork
  * @param hashQuality hash quality
  * @param tailSim the tail simulator's JSON
  * @param tailSimMarkdown the tail simulator's markdown
@@ -35,7 +36,8 @@ import java.util.function.Function;
 record ReportData(Loaded<JmhResults> pick1, Loaded<JmhResults> pick2,
     Loaded<JmhResults> keyHash, Loaded<JmhResults> latency, Loaded<JmhResults> throughput1,
     Loaded<JmhResults> throughput8, Loaded<JmhResults> async, TlsRun tls, TlsRun tlsJdk,
-    Loaded<JmhResults> telemetry, Loaded<JmhResults> dubbo, Loaded<HashQualityTable> hashQuality,
+    Loaded<JmhResults> telemetry, Loaded<JmhResults> dubbo, Loaded<JmhResults> headToHead,
+    Loaded<HashQualityTable> hashQuality,
     Loaded<TailSimResults> tailSim, Loaded<String> tailSimMarkdown, Loaded<ZoneSimTable> zoneSim,
     Loaded<SubsetSimTable> subsetSim, Loaded<DiscoveryTable> discovery,
     Loaded<SuiteRecord> suite) {
@@ -48,7 +50,7 @@ record ReportData(Loaded<JmhResults> pick1, Loaded<JmhResults> pick2,
         jmh(bench, ResultFiles.CALL_THROUGHPUT_1T), jmh(bench, ResultFiles.CALL_THROUGHPUT_8T),
         jmh(bench, ResultFiles.CALL_ASYNC), TlsRun.load(bench, TlsProvider.BORINGSSL),
         TlsRun.load(bench, TlsProvider.JDK), jmh(bench, ResultFiles.CALL_TELEMETRY),
-        jmh(bench, ResultFiles.CALL_DUBBO_TRIPLE),
+        jmh(bench, ResultFiles.CALL_DUBBO_TRIPLE), jmh(bench, ResultFiles.CALL_HEAD_TO_HEAD),
         markdown(bench, ResultFiles.HASH_QUALITY, HashQualityTable::parse),
         Loaded.from(bench.resolve(ResultFiles.TAIL_SIM_JSON), TailSimResults::read),
         markdown(bench, ResultFiles.TAIL_SIM_MARKDOWN, text -> text),
@@ -69,7 +71,7 @@ record ReportData(Loaded<JmhResults> pick1, Loaded<JmhResults> pick2,
   /** Returns the JMH version of the first result that names one. */
   Optional<String> jmhVersion() {
     return List.of(pick1, pick2, keyHash, latency, throughput1, throughput8, async,
-            tls.results(), tlsJdk.results(), telemetry, dubbo).stream()
+            tls.results(), tlsJdk.results(), telemetry, dubbo, headToHead).stream()
         .filter(Loaded::present).map(loaded -> loaded.value().jmhVersion())
         .flatMap(Optional::stream).findFirst();
   }

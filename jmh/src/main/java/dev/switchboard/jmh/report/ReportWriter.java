@@ -100,6 +100,7 @@ public final class ReportWriter {
     out.append(KeyHashSection.markdown(data.keyHash()));
     out.append(CallSection.latency(data.latency()));
     out.append(CallSection.throughput(data.throughput1(), data.throughput8(), data.async()));
+    out.append(CallSection.headToHead(data.headToHead()));
     out.append(TlsSection.markdown(data.tls(), data.tlsJdk()));
     out.append(TelemetrySection.markdown(data.telemetry()));
     out.append(DubboSection.markdown(data.dubbo()));

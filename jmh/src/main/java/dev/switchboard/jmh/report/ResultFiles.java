@@ -27,6 +27,7 @@ final class ResultFiles {
   static final String CALL_TLS_JDK_LOG = "call-tls-jdk.log";
   static final String CALL_TELEMETRY = "call-telemetry.json";
   static final String CALL_DUBBO_TRIPLE = "call-dubbo-triple.json";
+  static final String CALL_HEAD_TO_HEAD = "call-head-to-head.json";
   static final String HASH_QUALITY = "hash-quality.md";
   static final String TAIL_SIM_JSON = "tail-sim.json";
   static final String TAIL_SIM_MARKDOWN = "tail-sim.md";

@@ -4,6 +4,7 @@ import dev.switchboard.jmh.KeyHashBenchmark;
 import dev.switchboard.jmh.call.CallOverheadBenchmark;
 import dev.switchboard.jmh.call.CallThroughputBenchmark;
 import dev.switchboard.jmh.call.DubboTripleBenchmark;
+import dev.switchboard.jmh.call.HeadToHeadBenchmark;
 import dev.switchboard.jmh.call.TelemetryCallBenchmark;
 import dev.switchboard.jmh.call.TlsCallBenchmark;
 import dev.switchboard.jmh.discovery.DiscoveryTimings;
@@ -153,10 +154,16 @@ public record SuitePlan(SuiteMode mode, Path docs, List<Step> steps, List<Step> 
             + " Switchboard: latency, throughput on 1 and 8 threads, async 64 in flight",
         bench.resolve(ResultFiles.CALL_DUBBO_TRIPLE), call, CALL_FORK_START,
         DubboTripleBenchmark.class).threads(0);
+    JmhRun headToHead = JmhRun.of("call-head-to-head", "raw grpc-java and Switchboard over"
+            + " Netty calling at once in one fork: blocking throughput, 1 + 1 and 4 + 4 threads",
+        bench.resolve(ResultFiles.CALL_HEAD_TO_HEAD), call, CALL_FORK_START,
+        HeadToHeadBenchmark.class).threads(0);
     if (quick) {
       onRequest.add(dubbo.param("stack", "dubbo-triple", "raw-deadline", "switchboard"));
+      onRequest.add(headToHead);
     } else {
       steps.add(dubbo);
+      steps.add(headToHead);
     }
 
     Path hashQuality = bench.resolve(ResultFiles.HASH_QUALITY);

@@ -1,5 +1,6 @@
 package dev.switchboard.jmh.report;
 
+import dev.switchboard.jmh.call.HeadToHeadBenchmark;
 import dev.switchboard.jmh.sim.Report;
 import java.util.ArrayList;
 import java.util.List;
@@ -68,6 +69,7 @@ final class Targets {
   /** Returns every target, judged from {@code data}. */
   static List<TargetRow> compute(ReportData data) {
     List<TargetRow> rows = new ArrayList<>(List.of(nettyP50(data), nettyThroughput(data),
+        nettyHeadToHead(data),
         inProcessAdded(data), inProcessBytes(data),
         tlsOverhead(data.tls(), "Switchboard over grpc-java with the same mutual TLS settings:"
             + " p50 overhead ≤ " + Fmt.limit(100 * TLS_P50_OVERHEAD) + " %"),
@@ -96,7 +98,9 @@ final class Targets {
         + " same deadline, the lean stack with bare raw grpc-java; over TLS, Switchboard's"
         + " mutual TLS with raw grpc-java's on the same certificates; telemetry's, the full"
         + " stack with metrics on against the same stack with telemetry off. A row judged"
-        + " `reported` has no target: its figures are for information.\n\n" + table + "\n";
+        + " `reported` has no target: its figures are for information. Why a scale or speed"
+        + " target is not met, and what was tried: [performance.md](performance.md), written"
+        + " by hand after a run.\n\n" + table + "\n";
   }
 
   private static TargetRow nettyP50(ReportData data) {
@@ -159,6 +163,30 @@ final class Targets {
     throughput(check, "1 thread", data.throughput1(), CallStacks.OVERHEAD);
     throughput(check, "8 threads", data.throughput8(), CallStacks.OVERHEAD);
     throughput(check, "async 64", data.async(), CallStacks.THROUGHPUT);
+    return check.row();
+  }
+
+  private static TargetRow nettyHeadToHead(ReportData data) {
+    Check check = new Check("the same, head to head (raw grpc-java and Switchboard calling at"
+        + " once in one fork): throughput ≥ " + Fmt.limit(NETTY_THROUGHPUT_RATIO) + " ×");
+    if (!data.headToHead().present()) {
+      return check.missing(data.headToHead().reason()).row();
+    }
+    for (HeadToHeadBenchmark.Pairing pairing : HeadToHeadBenchmark.PAIRINGS) {
+      Optional<JmhResult> group = CallStacks.headToHead(data.headToHead().value(), pairing);
+      JmhResult.Metric ours = group.map(r -> r.secondary().get(pairing.stackMethod()))
+          .orElse(null);
+      JmhResult.Metric theirs = group.map(r -> r.secondary().get(pairing.baselineMethod()))
+          .orElse(null);
+      if (ours == null || theirs == null) {
+        check.missing(pairing.threads() + " " + pairing.stack() + " and " + pairing.baseline());
+        continue;
+      }
+      double ratio = ours.score() / theirs.score();
+      check.figure(String.format(Locale.ROOT, "%s: %s %s %s (%s vs %s calls/s)",
+          pairing.threads(), pairing.stack(), Fmt.ratio(ratio), pairing.baseline(),
+          Fmt.num(ours.score()), Fmt.num(theirs.score())), ratio >= NETTY_THROUGHPUT_RATIO);
+    }
     return check.row();
   }
 

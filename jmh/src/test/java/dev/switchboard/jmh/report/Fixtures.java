@@ -48,7 +48,8 @@ final class Fixtures {
   static final List<String> FILES = List.of(ResultFiles.PICK_1T, ResultFiles.CALL_LATENCY,
       ResultFiles.CALL_ASYNC, ResultFiles.CALL_TLS, ResultFiles.CALL_TLS_LOG,
       ResultFiles.CALL_TLS_JDK, ResultFiles.CALL_TLS_JDK_LOG, ResultFiles.CALL_TELEMETRY,
-      ResultFiles.CALL_DUBBO_TRIPLE, ResultFiles.HASH_QUALITY, ResultFiles.TAIL_SIM_JSON,
+      ResultFiles.CALL_DUBBO_TRIPLE, ResultFiles.CALL_HEAD_TO_HEAD, ResultFiles.HASH_QUALITY,
+      ResultFiles.TAIL_SIM_JSON,
       ResultFiles.TAIL_SIM_MARKDOWN, ResultFiles.ZONE_SIM, ResultFiles.SUBSET_SIM,
       ResultFiles.DISCOVERY);
 

@@ -452,6 +452,45 @@ class ReportWriterTest {
         report.indexOf("- call-tls-jdk: ")).isLessThan(report.indexOf("- hash-quality: "));
   }
 
+  private static final String HEAD_TO_HEAD_TARGET = "the same, head to head (raw grpc-java and"
+      + " Switchboard calling at once in one fork): throughput ≥ 0.95 ×";
+
+  @Test
+  void headToHeadIsTabledAndJudgedOnEachPairsRatio() throws Exception {
+    Fixtures.docs(docs);
+
+    String report = writeReport();
+
+    assertThat(report).contains("## Head to head over Netty (calls per second)")
+        .contains("| 1 + 1 threads | `switchboard` | 4,167 ± 427 | `raw-deadline` | 4,216 ± 380"
+            + " | 0.99× |")
+        .contains("| 4 + 4 threads | `switchboard-lean` | 8,677 ± 1,853 | `raw` | 8,699 ± 1,887"
+            + " | 1.00× |");
+    assertThat(target(ReportData.load(docs), HEAD_TO_HEAD_TARGET)).isEqualTo(new TargetRow(
+        HEAD_TO_HEAD_TARGET, "1 + 1 threads: switchboard 0.99× raw-deadline (4,167 vs 4,216"
+            + " calls/s); 4 + 4 threads: switchboard 0.99× raw-deadline (6,930 vs 6,993"
+            + " calls/s); 4 + 4 threads: switchboard-lean 1.00× raw (8,677 vs 8,699 calls/s)",
+        "met"));
+  }
+
+  @Test
+  void aHeadToHeadPairBelowTheRatioIsNotMetAndAMissingRunSaysSo() throws Exception {
+    Fixtures.docs(docs);
+    Path file = docs.resolve("bench").resolve(ResultFiles.CALL_HEAD_TO_HEAD);
+    // The full stack's score in the 4 + 4 group, lowered to 0.9 × its baseline's.
+    String json = Files.readString(file);
+    String slower = json.replace("\"score\" : 6929.778973732731", "\"score\" : 6293.688");
+    assertThat(slower).isNotEqualTo(json);
+    Files.writeString(file, slower);
+
+    assertThat(target(ReportData.load(docs), HEAD_TO_HEAD_TARGET).verdict())
+        .isEqualTo("not met");
+
+    Files.delete(file);
+    assertThat(target(ReportData.load(docs), HEAD_TO_HEAD_TARGET).measured())
+        .contains("call-head-to-head.json");
+  }
+
   private static final String DUBBO_THROUGHPUT_TARGET = "Switchboard ≥ 1.5 × Dubbo Triple's"
       + " throughput (1 thread, 8 threads, async 64 in flight)";
   private static final String DUBBO_P50_TARGET = "Switchboard p50 ≤ 0.7 × Dubbo Triple's p50";

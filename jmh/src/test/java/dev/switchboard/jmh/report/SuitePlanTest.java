@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.switchboard.jmh.call.DubboTripleBenchmark;
+import dev.switchboard.jmh.call.HeadToHeadBenchmark;
 import dev.switchboard.jmh.call.TelemetryCallBenchmark;
 import dev.switchboard.jmh.call.TlsCallBenchmark;
 import dev.switchboard.jmh.lb.DubboPickBenchmark;
@@ -281,7 +282,8 @@ class SuitePlanTest {
     SuitePlan quick = SuitePlan.of(SuiteMode.QUICK, DOCS);
 
     assertThat(quick.steps()).extracting(Step::name).doesNotContain("dubbo-triple");
-    assertThat(quick.onRequest()).extracting(Step::name).containsExactly("dubbo-triple");
+    assertThat(quick.onRequest()).extracting(Step::name)
+        .containsExactly("dubbo-triple", "call-head-to-head");
     JmhRun dubbo = (JmhRun) quick.onRequest().get(0);
     assertThat(dubbo.params()).containsEntry("stack",
         List.of("dubbo-triple", "raw-deadline", "switchboard"));
@@ -306,7 +308,21 @@ class SuitePlanTest {
     assertThatThrownBy(() -> quick.only(List.of("zone-sim", "pick-3t")))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageStartingWith("no step pick-3t in the quick plan; its steps: pick-1t, pick-2t,")
-        .hasMessageEndingWith("subset-sim, discovery, dubbo-triple");
+        .hasMessageEndingWith("subset-sim, discovery, dubbo-triple, call-head-to-head");
+  }
+
+  @Test
+  void theHeadToHeadStepCountsEachGroupOnceAndLeavesTheThreadsToTheGroups() throws Exception {
+    SuitePlan full = SuitePlan.of(SuiteMode.FULL, DOCS);
+    List<String> names = full.steps().stream().map(Step::name).toList();
+
+    assertThat(names.indexOf("call-head-to-head")).isEqualTo(names.indexOf("dubbo-triple") + 1);
+    JmhRun headToHead = run(full, "call-head-to-head");
+    assertThat(headToHead.benchmarks()).containsExactly(HeadToHeadBenchmark.class);
+    assertThat(headToHead.combinations()).isEqualTo(3); // full1, full4, lean4: 6 methods
+    assertThat(headToHead.resultFile()).isEqualTo(DOCS.resolve("bench").resolve(
+        "call-head-to-head.json"));
+    assertThat(jmhOptions(headToHead).getThreads().hasValue()).isFalse();
   }
 
   @Test

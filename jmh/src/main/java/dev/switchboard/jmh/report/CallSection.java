@@ -53,11 +53,9 @@ final class CallSection {
         + " Switchboard stack is compared like for like: the full stack with `raw-deadline`, the"
         + " lean one with `raw`. B/call is `-prof gc`'s allocation per call, client and server"
         + " together.\n\n");
-    if (!latency.present()) {
-      return out.append(latency.sentence()).append("\n\n").toString();
+    if (!measured(out, latency)) {
+      return out.toString();
     }
-    latency.value().iterations().ifPresent(i -> out.append("Measured: ").append(i)
-        .append(".\n\n"));
     MarkdownTable table = new MarkdownTable("transport", "stack", "mean", "p50", "p99",
         "B/call", "p50 ÷ raw", "compared with", "p50 added, µs", "B/call added");
     for (String transport : CallStacks.TRANSPORTS) {
@@ -135,26 +133,34 @@ final class CallSection {
         + " fork, each on its own loopback server and connection, so that whatever the machine"
         + " does meanwhile falls on both alike. The two share the cores: read the ratio, not"
         + " the absolute figures.\n\n");
-    if (!results.present()) {
-      return out.append(results.sentence()).append("\n\n").toString();
+    if (!measured(out, results)) {
+      return out.toString();
     }
-    results.value().iterations().ifPresent(i -> out.append("Measured: ").append(i)
-        .append(".\n\n"));
     MarkdownTable table = new MarkdownTable("threads", "stack", "calls/s", "baseline",
         "calls/s", "ratio");
     for (HeadToHeadBenchmark.Pairing pairing : HeadToHeadBenchmark.PAIRINGS) {
-      CallStacks.headToHead(results.value(), pairing).ifPresent(group -> {
-        JmhResult.Metric ours = group.secondary().get(pairing.stackMethod());
-        JmhResult.Metric theirs = group.secondary().get(pairing.baselineMethod());
-        if (ours != null && theirs != null) {
-          table.row(pairing.threads(), "`" + pairing.stack() + "`",
-              Fmt.withError(ours.score(), ours.error()), "`" + pairing.baseline() + "`",
-              Fmt.withError(theirs.score(), theirs.error()),
-              Fmt.ratio(ours.score() / theirs.score()));
-        }
-      });
+      CallStacks.headToHead(results.value(), pairing).ifPresent(pair -> table.row(
+          pairing.threads(), "`" + pairing.stack() + "`",
+          Fmt.withError(pair.stack().score(), pair.stack().error()),
+          "`" + pairing.baseline() + "`",
+          Fmt.withError(pair.baseline().score(), pair.baseline().error()),
+          Fmt.ratio(pair.ratio())));
     }
     return out.append(table).append('\n').toString();
+  }
+
+  /**
+   * Appends how {@code results} were measured, or why there are none; returns whether there are
+   * results to show.
+   */
+  static boolean measured(StringBuilder out, Loaded<JmhResults> results) {
+    if (!results.present()) {
+      out.append(results.sentence()).append("\n\n");
+      return false;
+    }
+    results.value().iterations().ifPresent(i -> out.append("Measured: ").append(i)
+        .append(".\n\n"));
+    return true;
   }
 
   /** Appends a list item saying how {@code results} were measured. */

@@ -122,12 +122,29 @@ final class CallStacks {
     return result.percentile(50.0).orElse(Double.NaN);
   }
 
-  /** Returns the result of {@code pairing}'s group in {@code results}, if it ran. */
-  static Optional<JmhResult> headToHead(JmhResults results,
+  /**
+   * The two sides of a head-to-head group, as measured at once. Immutable.
+   *
+   * @param stack the Switchboard stack's calls per second
+   * @param baseline the raw stack's beside it
+   */
+  record HeadToHead(JmhResult.Metric stack, JmhResult.Metric baseline) {
+    /** Returns the Switchboard stack's score over the baseline's. */
+    double ratio() {
+      return stack.score() / baseline.score();
+    }
+  }
+
+  /** Returns both sides of {@code pairing}'s group in {@code results}, if it ran. */
+  static Optional<HeadToHead> headToHead(JmhResults results,
       HeadToHeadBenchmark.Pairing pairing) {
     return results.all().stream()
         .filter(r -> r.simpleClassName().equals(HeadToHeadBenchmark.class.getSimpleName())
             && r.method().equals(pairing.group()))
-        .findFirst();
+        .findFirst()
+        .filter(r -> r.secondary().containsKey(pairing.stackMethod())
+            && r.secondary().containsKey(pairing.baselineMethod()))
+        .map(r -> new HeadToHead(r.secondary().get(pairing.stackMethod()),
+            r.secondary().get(pairing.baselineMethod())));
   }
 }

@@ -27,11 +27,9 @@ final class DubboSection {
         + " per second on 1 and 8 threads sharing one client, and async calls per second with at"
         + " most 64 in flight. ± is JMH's 99.9 % interval; each ÷ column is the stack's figure"
         + " over `dubbo-triple`'s.\n\n");
-    if (!results.present()) {
-      return out.append(results.sentence()).append("\n\n").toString();
+    if (!CallSection.measured(out, results)) {
+      return out.toString();
     }
-    results.value().iterations().ifPresent(i -> out.append("Measured: ").append(i)
-        .append(".\n\n"));
     MarkdownTable table = new MarkdownTable("stack", "mean, µs", "p50, µs", "p99, µs",
         "p50 ÷ Dubbo", "1 thread, calls/s", "÷ Dubbo", "8 threads, calls/s", "÷ Dubbo",
         "async 64 in flight, calls/s", "÷ Dubbo");

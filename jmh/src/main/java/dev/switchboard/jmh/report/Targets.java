@@ -173,19 +173,17 @@ final class Targets {
       return check.missing(data.headToHead().reason()).row();
     }
     for (HeadToHeadBenchmark.Pairing pairing : HeadToHeadBenchmark.PAIRINGS) {
-      Optional<JmhResult> group = CallStacks.headToHead(data.headToHead().value(), pairing);
-      JmhResult.Metric ours = group.map(r -> r.secondary().get(pairing.stackMethod()))
-          .orElse(null);
-      JmhResult.Metric theirs = group.map(r -> r.secondary().get(pairing.baselineMethod()))
-          .orElse(null);
-      if (ours == null || theirs == null) {
+      Optional<CallStacks.HeadToHead> pair =
+          CallStacks.headToHead(data.headToHead().value(), pairing);
+      if (pair.isEmpty()) {
         check.missing(pairing.threads() + " " + pairing.stack() + " and " + pairing.baseline());
         continue;
       }
-      double ratio = ours.score() / theirs.score();
+      double ratio = pair.get().ratio();
       check.figure(String.format(Locale.ROOT, "%s: %s %s %s (%s vs %s calls/s)",
           pairing.threads(), pairing.stack(), Fmt.ratio(ratio), pairing.baseline(),
-          Fmt.num(ours.score()), Fmt.num(theirs.score())), ratio >= NETTY_THROUGHPUT_RATIO);
+          Fmt.num(pair.get().stack().score()), Fmt.num(pair.get().baseline().score())),
+          ratio >= NETTY_THROUGHPUT_RATIO);
     }
     return check.row();
   }

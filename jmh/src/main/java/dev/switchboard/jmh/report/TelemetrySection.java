@@ -30,11 +30,9 @@ final class TelemetrySection {
         + " spans, batched to an exporter that drops them (the cost of making spans, not of"
         + " shipping them). B/call is `-prof gc`'s allocation per call, client and server"
         + " together. The last two columns compare each p50 with `off`'s.\n\n");
-    if (!results.present()) {
-      return out.append(results.sentence()).append("\n\n").toString();
+    if (!CallSection.measured(out, results)) {
+      return out.toString();
     }
-    results.value().iterations().ifPresent(i -> out.append("Measured: ").append(i)
-        .append(".\n\n"));
     for (String transport : CallStacks.TRANSPORTS) {
       transport(out, results, transport);
     }

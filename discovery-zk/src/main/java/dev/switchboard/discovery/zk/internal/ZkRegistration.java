@@ -53,8 +53,9 @@ import org.slf4j.LoggerFactory;
  * the node is published {@link InstanceState#DRAINING}, and in the provider's own state again
  * once it is enabled (or removed), logged at INFO with who changed it and when. The override is
  * read with a watch at every {@link #ensure()} (so on start, after a reconnect that did not keep
- * the verified session, and at every self-check) and again whenever the watch fires. An override that cannot be read or is not
- * valid changes nothing (a warning, once per node version), and never stops the registration.
+ * the verified session, and at every self-check) and again whenever the watch fires. An
+ * override that cannot be read or is not valid changes nothing (a warning, once per node
+ * version), and never stops the registration.
  * {@link #instance()} stays the provider's own record: the drain is the operator's, not the
  * provider's.
  *

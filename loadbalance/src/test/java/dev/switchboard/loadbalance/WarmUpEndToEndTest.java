@@ -47,10 +47,14 @@ class WarmUpEndToEndTest {
     start(registry, fresh, Instant.now());
     RpcClient client = closer.register(RpcClient.builder().registry(registry)
         .shutdownGrace(Duration.ofMillis(500)).build());
+    // A long window: however slow the machine, the ramp moves the fresh one's weight by well
+    // under 1 % of the floor's share while the calls run (a 100 s window moved it by 3 points
+    // once the calls took 6 s on a loaded 2-core machine, the picker re-weighing every 5 s).
+    Duration window = Duration.ofSeconds(1_000);
     GreeterGrpc.GreeterBlockingStub greeter = client.stub(GreeterGrpc::newBlockingStub,
         ReferenceConfig.builder().balancer(balancer.equals(Balancers.WEIGHTED_RANDOM)
-            ? Balancer.weightedRandom().warmUp(Duration.ofSeconds(100)).build()
-            : Balancer.weightedRoundRobin().warmUp(Duration.ofSeconds(100)).build())
+            ? Balancer.weightedRandom().warmUp(window).build()
+            : Balancer.weightedRoundRobin().warmUp(window).build())
             .deadline(Duration.ofSeconds(10)).build());
     Greeters.awaitAllServing(greeter, old, fresh);
 
